@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// spurious: a Swift toolkit that reproduces "Uncovering Memorization Effect in the
+// Presence of Spurious Correlations" (Nature Communications 2025) on the CPU.
+import Foundation
+import PackageDescription
+
+// Release builds must use the CPU's vector units: without a target CPU, Swift emits
+// baseline x86-64 and every SIMD `addProduct` becomes a library `fmaf` call (about
+// 100x slower; see ../shared/PERFORMANCE.md). By default we build for the machine
+// that compiles (`-march=native`). To build for another machine, set SPURIOUS_MARCH,
+// e.g. `SPURIOUS_MARCH=x86-64-v3 swift build -c release` (AVX2+FMA) or
+// `SPURIOUS_MARCH=znver4`; `SPURIOUS_MARCH=none` adds no flag at all.
+let march = ProcessInfo.processInfo.environment["SPURIOUS_MARCH"] ?? "native"
+let cpuFlags: [SwiftSetting] =
+  march == "none" ? [] : [.unsafeFlags(["-Xcc", "-march=\(march)"])]
+
+let package = Package(
+  name: "spurious",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "spurious", targets: ["spurious"])
+  ],
+  targets: [
+    // Float32 tensors, reverse-mode autograd, SIMD kernels, thread pool, RNG.
+    .target(name: "Tensor", swiftSettings: cpuFlags),
+    // PyTorch .pth (legacy and zip) and safetensors, read without executing anything.
+    .target(name: "Checkpoints", swiftSettings: cpuFlags),
+    // ResNet50 and DeiT/ViT with PyTorch state-dict names.
+    .target(name: "Models", dependencies: ["Tensor", "Checkpoints"], swiftSettings: cpuFlags),
+    // JPEG codec and the torchvision transforms.
+    .target(name: "Imaging", swiftSettings: cpuFlags),
+    // CSV, Waterbirds/CelebA/folder metadata, batch loader, synthetic dataset.
+    .target(name: "Datasets", dependencies: ["Imaging", "Tensor"], swiftSettings: cpuFlags),
+    // Critical-neuron selection and modification, magnitude masks.
+    .target(name: "Neurons", dependencies: ["Tensor", "Models"], swiftSettings: cpuFlags),
+    // The loops: pretrain, evaluate, study, prune-finetune, sweep, report, demo.
+    .target(
+      name: "Experiments",
+      dependencies: ["Tensor", "Checkpoints", "Models", "Imaging", "Datasets", "Neurons"],
+      swiftSettings: cpuFlags),
+    // Our own command-line argument parser.
+    .target(name: "Arguments"),
+    // Benchmarks behind `spurious bench`.
+    .target(
+      name: "Benchmarks",
+      dependencies: ["Tensor", "Checkpoints", "Models", "Imaging", "Datasets"],
+      swiftSettings: cpuFlags),
+    .executableTarget(
+      name: "spurious",
+      dependencies: ["Arguments", "Experiments", "Benchmarks"],
+      swiftSettings: cpuFlags),
+
+    .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "TestSupport"]),
+    .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+    .testTarget(name: "NeuronsTests", dependencies: ["Neurons", "TestSupport"]),
+    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
+    .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
+    .testTarget(
+      name: "SpuriousCLITests", dependencies: ["TestSupport"],
+      resources: []),
+  ],
+  // Swift 5 mode: the kernels share unsafe buffers across the thread pool by design,
+  // which Swift 6's strict Sendable checking would force through wrappers everywhere.
+  swiftLanguageModes: [.v5]
+)

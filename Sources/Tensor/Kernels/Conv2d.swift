@@ -1,0 +1,26 @@
+/// Convolution forward: `output = conv(input, weight) + bias`. Buffers as described
+/// by `Conv2dGeometry`; `bias` has `outChannels` values or is nil. Output is
+/// overwritten.
+public func conv2dForward(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+) {
+  conv2dForwardReference(g, input: input, weight: weight, bias: bias, output: output)
+}
+
+/// Gradient of the input: `gradInput = conv_transpose(gradOutput, weight)`.
+/// `gradInput` is overwritten.
+public func conv2dBackwardData(
+  _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>
+) {
+  conv2dBackwardDataReference(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+}
+
+/// Gradient of the weight, summed over the batch. `gradWeight` is overwritten.
+public func conv2dBackwardWeight(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+  gradWeight: UnsafeMutablePointer<Float>
+) {
+  conv2dBackwardWeightReference(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+}

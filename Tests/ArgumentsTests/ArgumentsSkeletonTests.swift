@@ -1,0 +1,5 @@
+import Testing
+
+@Test("the Arguments test target builds") func argumentsTargetBuilds() {
+  #expect(Bool(true))
+}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test("the Datasets test target builds") func datasetsTargetBuilds() {
+  #expect(Bool(true))
+}
