@@ -6,7 +6,8 @@ import Foundation
 ///
 /// On a terminal it redraws a bar with count, rate and ETA in place (at most ten times
 /// a second); in a log (standard error redirected) it writes one plain line every
-/// `plainInterval` steps, and at the end. `finish()` prints a summary line either way.
+/// `plainInterval` steps. `finish()` prints a summary line either way; call it once
+/// the work is done (or stopped).
 /// Safe to call from several threads.
 final class ProgressReporter {
   private let lock = NSLock()
@@ -58,7 +59,8 @@ final class ProgressReporter {
       guard done || now - lastDraw >= 100_000_000 else { return }
       lastDraw = now
       Console.status(ProgressText.bar(progress, width: Console.terminalWidth - 1))
-    } else if completed - lastPlainStep >= plainInterval || done {
+    } else if completed - lastPlainStep >= plainInterval && !done {
+      // The last step is reported by `finish()`'s summary instead.
       lastPlainStep = completed
       Console.diagnostic(ProgressText.line(progress) + "\n")
     }
