@@ -1,3 +1,5 @@
+import Foundation
+
 /// One declared argument of a command: a flag, an option with a value, or a positional.
 ///
 /// Commands list their specs in a static array; the parser checks the declarations

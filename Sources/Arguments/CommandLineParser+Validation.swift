@@ -4,29 +4,29 @@ extension CommandLineParser {
   /// These are programming errors, caught the first time the tool starts.
   static func validateTree(_ command: any Command.Type, path: [String]) {
     let path = path + [command.name]
-    let where_ = path.joined(separator: " ")
-    precondition(isValidName(command.name), "\(where_): malformed command name")
-    precondition(!command.summary.isEmpty, "\(where_): missing summary")
+    let context = path.joined(separator: " ")
+    precondition(isValidName(command.name), "\(context): malformed command name")
+    precondition(!command.summary.isEmpty, "\(context): missing summary")
 
     if !command.subcommands.isEmpty {
-      precondition(command.arguments.isEmpty, "\(where_): a group cannot declare arguments")
+      precondition(command.arguments.isEmpty, "\(context): a group cannot declare arguments")
       var seen: Set<String> = []
       for subcommand in command.subcommands {
         precondition(
-          seen.insert(subcommand.name).inserted, "\(where_): two subcommands '\(subcommand.name)'")
+          seen.insert(subcommand.name).inserted, "\(context): two subcommands '\(subcommand.name)'")
         validateTree(subcommand, path: path)
       }
       return
     }
-    validateArguments(command.arguments, in: where_)
+    validateArguments(command.arguments, in: context)
   }
 
-  static func validateArguments(_ specs: [ArgumentSpec], in where_: String) {
+  static func validateArguments(_ specs: [ArgumentSpec], in context: String) {
     var names: Set<String> = ["help", "version"]
     var shorts: Set<Character> = ["h"]
     var previousArity: ArgumentSpec.Arity?
     for spec in specs {
-      let label = "\(where_): '\(spec.name)'"
+      let label = "\(context): '\(spec.name)'"
       precondition(isValidName(spec.name), "\(label) is not a lowercase-hyphenated name")
       precondition(names.insert(spec.name).inserted, "\(label) is declared twice or reserved")
       precondition(!spec.help.isEmpty, "\(label) has no help text")

@@ -22,6 +22,10 @@ public enum Invocation {
 /// - A group named without a subcommand (`spurious`, `spurious study`) asks for its
 ///   help: listing what exists is a fair answer to "what can this do?".
 /// - An option given twice is an error (which one was meant?), except repeatable ones.
+///
+/// Not supported, by choice (each would make some typo mean something): clustered
+/// short flags (`-xvf`), values glued to a short alias (`-j4`), and abbreviated long
+/// options (`--epo`; a unique prefix is only suggested, never accepted).
 public struct CommandLineParser {
   /// The top of the tree; its name is the program name in help and messages.
   public let root: any Command.Type

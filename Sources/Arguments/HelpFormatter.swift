@@ -1,3 +1,5 @@
+import Foundation
+
 /// Renders a command's help page: usage line, summary, discussion, then arguments and
 /// options in their declared groups (or the subcommands of a group), wrapped to 80
 /// columns. The output depends only on the declarations, so tests can compare it exactly.

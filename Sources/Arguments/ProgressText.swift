@@ -1,25 +1,3 @@
-/// Where a long task stands, for drawing its progress.
-public struct ProgressSnapshot: Equatable {
-  /// What is being done: "epoch 3/40 train".
-  public var label: String
-  /// Steps done so far.
-  public var completed: Int
-  /// Steps in all, when known.
-  public var total: Int?
-  /// Seconds since the task started.
-  public var elapsed: Double
-  /// What a step is, for the rate: "img", "batch", "it".
-  public var unit: String
-
-  public init(label: String, completed: Int, total: Int?, elapsed: Double, unit: String = "it") {
-    self.label = label
-    self.completed = completed
-    self.total = total
-    self.elapsed = elapsed
-    self.unit = unit
-  }
-}
-
 /// The text of progress reports: a bar redrawn in place on a terminal, plain lines
 /// in logs, and a closing summary. Pure formatting; the executable decides when to
 /// write and where.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A results table rendered as aligned plain text or as a Markdown table.
 ///
 /// ```swift

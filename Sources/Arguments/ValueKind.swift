@@ -1,15 +1,3 @@
-import Foundation
-
-/// A parsed argument value: what a `ValueKind` turns the text on the command line into.
-public enum ArgumentValue: Equatable {
-  case integer(Int)
-  case number(Double)
-  /// Text, paths, choice names and custom values keep the text as typed.
-  case text(String)
-  /// A comma-separated list, each element parsed with the list's element kind.
-  case list([ArgumentValue])
-}
-
 /// What an option or positional argument accepts, and how to say so in an error.
 ///
 /// Build one with the static factories (`.nonNegativeInteger`, `.number(in: 0...1)`,

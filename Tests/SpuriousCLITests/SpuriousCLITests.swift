@@ -98,6 +98,16 @@ import Testing
     #expect(try CommandRunner.run("checkpoint inspect model.pth -h") == outcome)
   }
 
+  @Test("a custom value kind explains itself: the sweep's --shard i/n")
+  func shard() throws {
+    let outcome = try CommandRunner.run("sweep sweep.json --shard 3/3")
+    #expect(outcome.status == 2)
+    #expect(
+      outcome.standardError
+        == "error: --shard expects a shard i/n with 0 <= i < n, got '3/3'\n"
+        + "Run 'spurious sweep --help' for usage.\n")
+  }
+
   @Test("a prepared command fails plainly until it is connected")
   func notAvailable() throws {
     let outcome = try CommandRunner.run("checkpoint inspect model.pth")
