@@ -1,5 +1,5 @@
-// Placeholder entry point until the command-line layer lands.
+// The `spurious` executable: parse the command line, run the command, exit with one
+// of the statuses documented in Frame/ExitStatus.swift.
 import Foundation
 
-FileHandle.standardError.write(Data("spurious: no commands are built yet\n".utf8))
-exit(2)
+exit(Launcher.run(Array(CommandLine.arguments.dropFirst())))

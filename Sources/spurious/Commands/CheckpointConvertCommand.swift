@@ -1,0 +1,17 @@
+import Arguments
+
+/// `spurious checkpoint convert IN OUT`: between PyTorch and safetensors.
+enum CheckpointConvertCommand: Command {
+  static let name = "convert"
+  static let summary = "Convert a checkpoint; the output's extension picks the format."
+  static let arguments: [ArgumentSpec] = [
+    .positional("in", .path, help: "The checkpoint to read."),
+    .positional(
+      "out", .path,
+      help: "The file to write: .safetensors, or .pth/.pth.tar (loadable by torch.load)."),
+  ]
+
+  static func run(_ arguments: ParsedArguments) throws {
+    throw arguments.notAvailable
+  }
+}

@@ -1,0 +1,65 @@
+import Arguments
+
+/// `spurious study largest|activated|threshold`: the paper's Part I experiments.
+enum StudyCommand: Command {
+  static let name = "study"
+  static let summary = "Modify a trained model's critical neurons and measure per-group accuracy."
+  static let discussion = """
+    Each study selects neurons of a trained model, modifies them (zero, random init, \
+    random noise, rewind) and compares per-group accuracy with the unmodified model, \
+    averaged over repeated runs.
+    """
+  static let subcommands: [any Command.Type] = [
+    StudyLargestCommand.self,
+    StudyActivatedCommand.self,
+    StudyThresholdCommand.self,
+  ]
+
+  /// The options every study shares, in help order; each study adds its selection options.
+  static func sharedOptions() -> [ArgumentSpec] {
+    ArgumentSpec.group(
+      "Data options",
+      [
+        SharedOptions.checkpoint,
+        SharedOptions.dataset(),
+        SharedOptions.data,
+        SharedOptions.split(default: "train"),
+        .option(
+          "baseline-split", .choice(SharedOptions.splits, noun: "split"),
+          defaultDescription: "--split",
+          help: "The split of the unmodified model's accuracy line (the first version of "
+            + "the reference used train while modifying on test)."),
+      ])
+      + ArgumentSpec.group(
+        "Modification options",
+        [
+          .option(
+            "scope", .choice(["reference", "prunable"], noun: "scope"), default: "reference",
+            help: "Candidate layers: those the reference searches, or every prunable "
+              + "convolution."),
+          .option(
+            "mode", .choice(["zero", "random_init", "random_noise", "rewind"], noun: "mode"),
+            default: "zero", help: "How the selected weights change."),
+          .option(
+            "noise-std", .nonNegativeNumber, default: "0",
+            help: "Scale of the random values of random_init and random_noise."),
+          .option(
+            "rewind-epochs", .nonNegativeInteger, default: "0",
+            help: "For rewind: take the weights from this many epochs before the checkpoint."),
+          .option(
+            "rewind-from", .path, valueName: "FILE",
+            help: "For rewind: the earlier checkpoint itself, instead of --rewind-epochs."),
+          .option(
+            "runs", .positiveInteger, defaultDescription: "as the reference for the mode",
+            help: "Repetitions of the modified evaluation (random modes differ each run)."),
+          SharedOptions.seed,
+        ])
+      + ArgumentSpec.group(
+        "Output options",
+        [
+          SharedOptions.out(
+            "Folder for the reference-format text report.", default: "beside the checkpoint"),
+          SharedOptions.json,
+        ])
+  }
+}
