@@ -64,8 +64,8 @@ struct SVGCanvas {
     let transform = rotate.map { " transform=\"rotate(\(f($0)) \(f(x)) \(f(y)))\"" } ?? ""
     body.append(
       "<text x=\"\(f(x))\" y=\"\(f(y))\" font-size=\"\(f(size))\" text-anchor=\"\(anchor)\""
-        + " font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>\(SVGCanvas.escape(string))</text>"
-    )
+        + " font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>"
+        + SVGCanvas.escape(string) + "</text>")
   }
 
   /// The finished document.

@@ -85,7 +85,7 @@ public enum ReferenceJSON {
       if c == "\"" { inString = true }
       var matched = false
       for word in ["-Infinity", "Infinity", "NaN"] where text[index...].hasPrefix(word) {
-        out += "\"\u{1}\(word)\""
+        out += "\"\\u0001\(word)\""
         index = text.index(index, offsetBy: word.count)
         matched = true
         break
