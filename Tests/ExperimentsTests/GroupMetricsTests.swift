@@ -77,3 +77,19 @@ struct GroupMetricsTests {
     #expect(DatasetGroups.generic().names[2] == "y=1,a=0")
   }
 }
+
+@Suite("groupCrossEntropy")
+struct GroupCrossEntropyTests {
+  @Test("matches -log softmax of the true column, averaged per group (hand computed)")
+  func handComputed() {
+    // Sample 0: y=1, output [0.9, 0.1] -> -log(e^0.9 / (e^0.9 + e^0.1)) = log(1 + e^-0.8)
+    // Sample 1: y=0, output [0.9, 0.1] -> log(1 + e^0.8); both in group 0.
+    // Sample 2: y=1, output [0.5, 0.5] in group 3 -> log 2.
+    let losses = groupCrossEntropy(
+      outputs: [0.9, 0.1, 0.9, 0.1, 0.5, 0.5], labels: [1, 0, 1], groups: [0, 0, 3])
+    let expected0 = (log(1 + exp(-0.8)) + log(1 + exp(0.8))) / 2
+    #expect(abs(losses[0] - expected0) < 1e-7)
+    #expect(losses[1].isNaN && losses[2].isNaN)
+    #expect(abs(losses[3] - log(2)) < 1e-12)
+  }
+}

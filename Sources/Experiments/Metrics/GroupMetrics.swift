@@ -143,3 +143,30 @@ public func weightedAccuracy(_ accuracies: [Double], weights: [Int]) -> Double {
   if second.isNaN { return 1 }
   return second > first ? 1 : 0
 }
+
+/// Per-group mean cross-entropy as the reference's group-loss plots compute it:
+/// `F.cross_entropy(output, target)` with soft targets `[y, 1-y]`, i.e. the mean over the
+/// group's samples of `-Σ_c t_c · log_softmax(output)_c`. With the reference's Softmax head
+/// the outputs are probabilities, so this is the double softmax the reference uses
+/// (REFERENCE.md 7.1). Accumulated in Double; NaN for an empty group.
+public func groupCrossEntropy(
+  outputs: [Float], labels: [Int], groups: [Int], groupCount: Int = 4
+) -> [Double] {
+  precondition(
+    outputs.count == 2 * labels.count && labels.count == groups.count,
+    "groupCrossEntropy: outputs \(outputs.count) values, labels [\(labels.count)], "
+      + "groups [\(groups.count)]")
+  var sums = [Double](repeating: 0, count: groupCount)
+  var counts = [Int](repeating: 0, count: groupCount)
+  for i in labels.indices {
+    let a = Double(outputs[2 * i])
+    let b = Double(outputs[2 * i + 1])
+    // log-sum-exp with the maximum taken out, so large logits do not overflow.
+    let m = max(a, b)
+    let logSum = m + log(exp(a - m) + exp(b - m))
+    let trueColumnValue = labels[i] == 1 ? a : b
+    sums[groups[i]] += logSum - trueColumnValue
+    counts[groups[i]] += 1
+  }
+  return (0..<groupCount).map { counts[$0] == 0 ? .nan : sums[$0] / Double(counts[$0]) }
+}

@@ -61,7 +61,8 @@ public enum Figures {
     if c.mode == .rewind { detail += ", \(c.rewindEpochs) epochs back" }
     return BarChart(
       title: title ?? "Accuracy drop per group after modifying the top-k \(detail)",
-      xLabel: "top-k neurons modified", yLabel: "accuracy drop (baseline - mean)",
+      xLabel: "top-k neurons modified (error bars: sample std over runs)",
+      yLabel: "accuracy drop (baseline - mean)",
       categories: usable.map { "k=\($0.configuration.topK!)" }, series: series
     ).svg
   }

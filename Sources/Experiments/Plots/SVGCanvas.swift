@@ -110,11 +110,10 @@ func niceTicks(low: Double, high: Double, target: Int = 6) -> [Double] {
   let step = [1.0, 2.0, 5.0, 10.0].map { $0 * power }.first { $0 >= rough } ?? 10 * power
   let first = floor(low / step) * step
   var ticks: [Double] = []
-  var value = first
-  while value <= high + step * 1e-9 || ticks.count < 2 {
+  // Steps until a tick reaches `high`, so every value lies inside the axis.
+  while ticks.count < 2 || ticks.last! < high - step * 1e-9, ticks.count <= 50 {
+    let value = first + Double(ticks.count) * step
     ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-    value += step
-    if ticks.count > 50 { break }
   }
   return ticks
 }

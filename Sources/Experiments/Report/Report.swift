@@ -105,54 +105,76 @@ public struct Report: Sendable {
     var out = "# Study report\n\n"
     out += "Mean ± std over the modified runs; std is the sample standard deviation (n-1),"
     out += " shown as – for a single run. Change = mean - baseline (negative: the"
-    out += " modification hurt the group). Minority groups (fewest training samples) are"
-    out += " marked *.\n"
+    out += " modification hurt the group). Minority groups (the two with the fewest training"
+    out += " samples) are marked *. Worst group after = the lowest of the per-group means.\n"
+    out += overview
     for summary in summaries {
       let c = summary.configuration
-      out += "\n## \(c.label)\n\n"
+      out += "\n## \(c.label)\n"
       var facts: [String] = []
       if let d = c.dataset { facts.append("dataset \(d)") }
       if let s = c.split { facts.append("runs on \(s)") }
       if let b = c.baselineSplit { facts.append("baseline on \(b)") }
       if let s = summary.source { facts.append("source `\(s)`") }
-      if !facts.isEmpty { out += facts.joined(separator: ", ") + "\n\n" }
+      if !facts.isEmpty { out += "\n" + facts.joined(separator: ", ") + "\n" }
       for section in summary.sections {
         if let g = section.targetGroup {
           let name = section.groups.first { $0.group == g }?.name ?? "group \(g)"
-          out += "### Neurons from the worst samples of group \(g) (\(name))\n\n"
+          out += "\n### Neurons from the worst samples of group \(g) (\(name))\n"
         }
         if !section.neurons.isEmpty {
-          out += "Neurons: "
-          out +=
-            section.neurons.map {
-              "`\($0.name)`[\($0.index)] (\(PythonFloat.fixed($0.value, digits: 4)))"
-            }
-            .joined(separator: ", ") + "\n\n"
+          let neurons = section.neurons.map {
+            "`\($0.name)`[\($0.index)] (\(String(format: "%.6g", $0.value)))"
+          }
+          out += "\nNeurons: " + neurons.joined(separator: ", ") + "\n"
         }
-        out += "| group | train n | baseline | mean ± std (\(section.runCount) runs) | change |\n"
-        out += "|---|---:|---:|---:|---:|\n"
-        for g in section.groups {
-          let name = g.name + (g.isMinority ? " *" : "")
-          out += "| \(name) | \(g.trainingCount.map(String.init) ?? "") | \(f4(g.baseline))"
-          out +=
-            " | \(f4(g.mean)) ± \(g.standardDeviation.map(f4) ?? "–") | \(signed(g.change)) |\n"
-        }
-        let worstBefore =
-          section.groups.first { $0.group == section.worstGroupIndexBefore }?.name ?? "–"
-        let worstAfter =
-          section.groups.first { $0.group == section.worstGroupIndexAfter }?.name ?? "–"
-        out += "| worst group | | \(f4(section.worstGroupBefore)) (\(worstBefore))"
-        out += " | \(f4(section.worstGroupAfter)) (\(worstAfter))"
-        out += " | \(signed(section.worstGroupAfter - section.worstGroupBefore)) |\n"
-        out +=
-          "| mean over groups | | \(f4(section.meanGroupBefore)) | \(f4(section.meanGroupAfter))"
-        out += " | \(signed(section.meanGroupAfter - section.meanGroupBefore)) |\n"
-        if let before = section.weightedBefore, let after = section.weightedAfter {
-          out += "| weighted by training counts | | \(f4(before)) | \(f4(after))"
-          out += " | \(signed(after - before)) |\n"
-        }
-        out += "\n"
+        out += "\n" + table(section)
       }
+    }
+    return out
+  }
+
+  /// One row per configuration and section: worst group before and after, and the mean
+  /// change of the minority and of the other groups.
+  private var overview: String {
+    guard summaries.count > 1 else { return "" }
+    var out = "\n| configuration | dataset | runs | worst before | worst after"
+    out += " | minority change | majority change |\n|---|---|---:|---:|---:|---:|---:|\n"
+    for summary in summaries {
+      for section in summary.sections {
+        var label = summary.configuration.label
+        if let g = section.targetGroup { label += " (group \(g) samples)" }
+        let minority = section.groups.filter(\.isMinority).map(\.change)
+        let majority = section.groups.filter { !$0.isMinority }.map(\.change)
+        func mean(_ values: [Double]) -> String {
+          values.isEmpty ? "–" : signed(values.reduce(0, +) / Double(values.count))
+        }
+        out += "| \(label) | \(summary.configuration.dataset ?? "") | \(section.runCount)"
+        out += " | \(f4(section.worstGroupBefore)) | \(f4(section.worstGroupAfter))"
+        out += " | \(mean(minority)) | \(mean(majority)) |\n"
+      }
+    }
+    return out
+  }
+
+  private func table(_ section: SectionSummary) -> String {
+    var out = "| group | train n | baseline | mean ± std (\(section.runCount) runs) | change |\n"
+    out += "|---|---:|---:|---:|---:|\n"
+    for g in section.groups {
+      let name = g.name + (g.isMinority ? " *" : "")
+      out += "| \(name) | \(g.trainingCount.map(String.init) ?? "") | \(f4(g.baseline))"
+      out += " | \(f4(g.mean)) ± \(g.standardDeviation.map(f4) ?? "–") | \(signed(g.change)) |\n"
+    }
+    func name(_ group: Int) -> String { section.groups.first { $0.group == group }?.name ?? "–" }
+    out +=
+      "| worst group | | \(f4(section.worstGroupBefore)) (\(name(section.worstGroupIndexBefore)))"
+    out += " | \(f4(section.worstGroupAfter)) (\(name(section.worstGroupIndexAfter)))"
+    out += " | \(signed(section.worstGroupAfter - section.worstGroupBefore)) |\n"
+    out += "| mean over groups | | \(f4(section.meanGroupBefore)) | \(f4(section.meanGroupAfter))"
+    out += " | \(signed(section.meanGroupAfter - section.meanGroupBefore)) |\n"
+    if let before = section.weightedBefore, let after = section.weightedAfter {
+      out += "| weighted by training counts | | \(f4(before)) | \(f4(after))"
+      out += " | \(signed(after - before)) |\n"
     }
     return out
   }
