@@ -102,6 +102,27 @@ struct RunFilesTests {
     #expect(records.count == 24)
     #expect(records[1].group == 1 && records[1].accuracy!.isNaN)
     #expect(records[4].group == nil && records[4].worstGroupAccuracy == 1)
+
+    // Appending straight after a killed write (no truncate) drops the partial line.
+    let c = MetricsLog(
+      url: Fixtures.temporaryDirectory("metrics-c").appendingPathComponent("m.jsonl"))
+    try c.append(epoch(0))
+    let tail = try FileHandle(forWritingTo: c.url)
+    try tail.seekToEnd()
+    try tail.write(contentsOf: Data("{\"epo".utf8))
+    try tail.close()
+    try c.append(epoch(1))
+    // (Records hold NaN accuracies, so compare bytes with a clean log, not values.)
+    let d = MetricsLog(
+      url: Fixtures.temporaryDirectory("metrics-d").appendingPathComponent("m.jsonl"))
+    try d.append(epoch(0) + epoch(1))
+    #expect(try Data(contentsOf: c.url) == Data(contentsOf: d.url))
+
+    // The evolution file can be rebuilt from the log.
+    let evolution = GroupAccuracyEvolution(
+      records: records, split: "test", trainingCounts: [1, 1, 1, 1])
+    #expect(evolution.groupAccuracies[0] == [1, 1, 1, 1])
+    #expect(evolution.groupAccuracies[1].allSatisfy { $0.isNaN })
   }
 
   @Test("a malformed metrics line is reported with its line number")

@@ -59,6 +59,39 @@ public struct GroupAccuracyEvolution: Equatable, Sendable {
     self.average = average
   }
 
+  /// The evolution of `split` gathered from `metrics.jsonl` records: for each epoch in
+  /// ascending order, the per-group accuracies of that split (epochs lacking a group
+  /// give NaN for it).
+  public init(records: [MetricsRecord], split: String, trainingCounts: [Int]) {
+    let perGroup = records.filter { $0.split == split && $0.group != nil }
+    let epochs = Array(Set(perGroup.map(\.epoch))).sorted()
+    var table = [[Double]](
+      repeating: [Double](repeating: .nan, count: epochs.count), count: trainingCounts.count)
+    let column = Dictionary(uniqueKeysWithValues: epochs.enumerated().map { ($1, $0) })
+    for record in perGroup {
+      guard let g = record.group, g >= 0, g < trainingCounts.count, let e = column[record.epoch]
+      else { continue }
+      table[g][e] = record.accuracy ?? .nan
+    }
+    self.init(groupAccuracies: table, trainingCounts: trainingCounts)
+  }
+
+  /// Writes the reference file for `split` into `directory`, atomically.
+  public func write(to directory: RunDirectory, split: ReferenceSplit) throws {
+    try AtomicFile.write(referenceText, to: directory.file(GroupAccuracyEvolution.fileName(split)))
+  }
+
+  /// Reads a reference file from disk.
+  public static func read(from url: URL) throws -> GroupAccuracyEvolution {
+    let text: String
+    do {
+      text = try String(contentsOf: url, encoding: .utf8)
+    } catch {
+      throw ExperimentsError.missing(path: url.path, what: "the group accuracy file")
+    }
+    return try parse(text, source: url.path)
+  }
+
   /// The file's text, byte for byte as the reference writes it.
   public var referenceText: String {
     var text = ""

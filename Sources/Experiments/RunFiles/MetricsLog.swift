@@ -102,9 +102,19 @@ public struct MetricsLog: Sendable {
       return
     }
     do {
-      let handle = try FileHandle(forWritingTo: url)
+      let handle = try FileHandle(forUpdating: url)
       defer { try? handle.close() }
-      try handle.seekToEnd()
+      let end = try handle.seekToEnd()
+      if end > 0 {
+        // A killed write can leave a partial last line; cut it so the new lines stay whole.
+        try handle.seek(toOffset: end - 1)
+        if handle.readData(ofLength: 1) != Data("\n".utf8) {
+          try handle.close()
+          try dropPartialLastLine()
+          try append(records)
+          return
+        }
+      }
       try handle.write(contentsOf: data)
       try handle.synchronize()
     } catch {
@@ -131,6 +141,17 @@ public struct MetricsLog: Sendable {
           MetricsRecord.self, from: Data(line.utf8), source: "\(url.path) line \(index + 1)"))
     }
     return records
+  }
+
+  private func dropPartialLastLine() throws {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url)
+    } catch {
+      throw ExperimentsError.io(path: url.path, operation: "read", reason: "\(error)")
+    }
+    let keep = (data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? data.startIndex
+    try AtomicFile.write(data[data.startIndex..<keep], to: url)
   }
 
   /// Keeps only the records of epochs before `epoch` (and drops a partial last line),
