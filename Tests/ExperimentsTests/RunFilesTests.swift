@@ -138,3 +138,35 @@ struct RunFilesTests {
     }
   }
 }
+
+@Suite("StudyRecorder")
+struct StudyRecorderTests {
+  @Test("writes the reference file after each step and study.json only at the end")
+  func recorder() throws {
+    let run = try RunDirectory.create(at: Fixtures.temporaryDirectory("recorder"), force: false)
+    let configuration = StudyConfiguration(kind: .activated, mode: .zero, topK: 1)
+    var recorder = try StudyRecorder(
+      directory: run, configuration: configuration, groups: .waterbirds,
+      baseline: [1, 0.5, 0.25, 1])
+    let file = run.file(configuration.referenceFileName)
+    #expect(
+      try String(contentsOf: file, encoding: .utf8)
+        == "1.00000000, 0.50000000, 0.25000000, 1.00000000\nmodified neurons name, index and value\n"
+    )
+    try recorder.beginSection(
+      targetGroup: 2, neurons: [ChosenNeuron(name: "conv1.weight", index: 3, value: 0.5)])
+    try recorder.addRun([1, 0.5, 0, 1])
+    #expect(!FileManager.default.fileExists(atPath: run.file(StudyResult.fileName).path))
+    try recorder.finish()
+
+    let text = try String(contentsOf: file, encoding: .utf8)
+    #expect(
+      text.hasSuffix(
+        "conv1.weight, 3, 0.5\nmodel modified based on gradient from loss with only group 2s samples\n"
+          + ", 1.00000000, 0.50000000, 0.00000000, 1.00000000\n\n"))
+    let back = try StudyResult.read(from: run.file(StudyResult.fileName))
+    #expect(back.sections == recorder.result.sections)
+    #expect(back.trainingCounts == [3498, 184, 56, 1057])
+    #expect(try ReferenceStudyText.read(from: file).sections == back.sections)
+  }
+}
