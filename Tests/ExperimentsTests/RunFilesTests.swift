@@ -151,8 +151,8 @@ struct StudyRecorderTests {
     let file = run.file(configuration.referenceFileName)
     #expect(
       try String(contentsOf: file, encoding: .utf8)
-        == "1.00000000, 0.50000000, 0.25000000, 1.00000000\nmodified neurons name, index and value\n"
-    )
+        == "1.00000000, 0.50000000, 0.25000000, 1.00000000\n"
+        + "modified neurons name, index and value\n")
     try recorder.beginSection(
       targetGroup: 2, neurons: [ChosenNeuron(name: "conv1.weight", index: 3, value: 0.5)])
     try recorder.addRun([1, 0.5, 0, 1])
@@ -162,7 +162,8 @@ struct StudyRecorderTests {
     let text = try String(contentsOf: file, encoding: .utf8)
     #expect(
       text.hasSuffix(
-        "conv1.weight, 3, 0.5\nmodel modified based on gradient from loss with only group 2s samples\n"
+        "conv1.weight, 3, 0.5\n"
+          + "model modified based on gradient from loss with only group 2s samples\n"
           + ", 1.00000000, 0.50000000, 0.00000000, 1.00000000\n\n"))
     let back = try StudyResult.read(from: run.file(StudyResult.fileName))
     #expect(back.sections == recorder.result.sections)
