@@ -23,9 +23,6 @@ set -euo pipefail
 SHARED_EXPERIMENTS="${SHARED_EXPERIMENTS:-experiments/sweeps/$(basename "$SWEEP" .json)}"
 SPURIOUS="${SPURIOUS:-$(pwd)/.build/release/spurious}"
 
-# One thread pool per task, sized to the CPUs Slurm gave it.
-export SPURIOUS_THREADS="${SLURM_CPUS_PER_TASK:-1}"
-
 cmd=("$SPURIOUS" sweep "$SWEEP" --shard "$((SLURM_ARRAY_TASK_ID))/$N" --out "$SHARED_EXPERIMENTS")
 printf '+'
 printf ' %q' "${cmd[@]}"

@@ -172,6 +172,21 @@ struct ReportTests {
     for figure in figures { #expect(SVGInspector.inspect(figure.svg) != nil) }
   }
 
+  @Test("a study.json whose runs do not match the baseline is rejected, not summarised")
+  func ragged() throws {
+    let run = try RunDirectory.create(at: Fixtures.temporaryDirectory("ragged"), force: false)
+    let result = StudyResult(
+      configuration: StudyConfiguration(kind: .largest, mode: .zero, topK: 1),
+      groupNames: ["a", "b"], baseline: [1, 1], sections: [StudySection(runs: [[1]])])
+    try result.write(to: run)
+    let url = run.file(StudyResult.fileName)
+    #expect(
+      throws: ExperimentsError.malformed(
+        file: url.path, place: "sections.0.runs.0", expected: "2 accuracies like the baseline",
+        found: "1")
+    ) { try Report.collect(paths: [run.url]) }
+  }
+
   @Test("a named file that is not a study is an error naming it")
   func badInput() throws {
     let root = Fixtures.temporaryDirectory("report-bad")

@@ -86,6 +86,29 @@ public struct StudyResult: Codable, Equatable, Sendable {
   public static func read(from url: URL) throws -> StudyResult {
     var result = try decodeJSON(StudyResult.self, from: url)
     result.source = url.path
+    try result.validate(source: url.path)
     return result
+  }
+
+  /// Checks that every run has one accuracy per group, so summaries never index past
+  /// the end of a row read from an untrusted file.
+  func validate(source: String) throws {
+    let groups = baseline.count
+    guard groups > 0 else {
+      throw ExperimentsError.malformed(
+        file: source, place: "baseline", expected: "at least one group", found: "none")
+    }
+    if let counts = trainingCounts, counts.count != groups {
+      throw ExperimentsError.malformed(
+        file: source, place: "trainingCounts", expected: "\(groups) counts",
+        found: "\(counts.count)")
+    }
+    for (s, section) in sections.enumerated() {
+      for (r, run) in section.runs.enumerated() where run.count != groups {
+        throw ExperimentsError.malformed(
+          file: source, place: "sections.\(s).runs.\(r)",
+          expected: "\(groups) accuracies like the baseline", found: "\(run.count)")
+      }
+    }
   }
 }
