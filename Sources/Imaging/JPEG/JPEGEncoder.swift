@@ -1,4 +1,10 @@
-// Placeholder until the JPEG encoder lands (issue 5): the signature is the contract.
+// A baseline JPEG encoder (ITU T.81 sequential DCT, Huffman, 8-bit) writing JFIF files
+// that libjpeg and Pillow read: one interleaved scan, the Annex K quantisation tables
+// scaled by quality as libjpeg's `jpeg_set_quality` does, the Annex K Huffman tables.
+// It is simple rather than optimal: a float forward DCT, box-filter chroma subsampling,
+// no optimised Huffman tables, no restart markers, no progressive mode.
+
+import Foundation
 
 /// Chroma subsampling of an encoded JPEG.
 public enum ChromaSubsampling: String, Sendable, CaseIterable {
@@ -6,14 +12,202 @@ public enum ChromaSubsampling: String, Sendable, CaseIterable {
   case none444 = "4:4:4"
   /// Chroma halved in both directions (4:2:0), the common camera layout.
   case half420 = "4:2:0"
+  /// Chroma halved horizontally (4:2:2).
+  case half422 = "4:2:2"
+  /// Chroma halved vertically (4:4:0).
+  case half440 = "4:4:0"
+  /// Chroma quartered horizontally (4:1:1).
+  case quarter411 = "4:1:1"
+
+  /// The luma sampling factors (h, v); chroma is sampled 1x1.
+  var lumaSampling: (horizontal: Int, vertical: Int) {
+    switch self {
+    case .none444: return (1, 1)
+    case .half420: return (2, 2)
+    case .half422: return (2, 1)
+    case .half440: return (1, 2)
+    case .quarter411: return (4, 1)
+    }
+  }
 }
 
 /// A baseline JPEG encoder with the standard (Annex K) tables.
 public enum JPEGEncoder {
-  /// Encodes `image` at `quality` (1...100, libjpeg's scaling of the tables).
+  /// Encodes `image` at `quality` (1...100, libjpeg's scaling of the tables; values
+  /// outside are clamped as libjpeg clamps them) as a baseline JFIF file with YCbCr
+  /// components. The image must be 1...65535 pixels wide and high.
   public static func encode(
     _ image: RGBImage, quality: Int = 90, subsampling: ChromaSubsampling = .half420
   ) -> [UInt8] {
-    preconditionFailure("the JPEG encoder is not built yet")
+    precondition(
+      (1...65535).contains(image.width) && (1...65535).contains(image.height),
+      "JPEGEncoder: a JPEG holds 1...65535 pixels per side, got \(image.width)x\(image.height)")
+    let (h, v) = subsampling.lumaSampling
+    let luminanceTable = scaledTable(JPEGStandardTables.luminanceQuantization, quality: quality)
+    let chrominanceTable = scaledTable(
+      JPEGStandardTables.chrominanceQuantization, quality: quality)
+
+    var writer = JPEGByteWriter()
+    writer.writeHeaders(
+      width: image.width, height: image.height, lumaSampling: (h, v),
+      tables: [luminanceTable, chrominanceTable])
+
+    // Full-resolution planes padded to whole MCUs by repeating the last column and row.
+    let mcuWidth = 8 * h
+    let mcuHeight = 8 * v
+    let mcusPerLine = ceilDiv(image.width, mcuWidth)
+    let mcusPerColumn = ceilDiv(image.height, mcuHeight)
+    let planes = JPEGEncoderPlanes(
+      image, paddedWidth: mcusPerLine * mcuWidth, paddedHeight: mcusPerColumn * mcuHeight,
+      chromaFactor: (h, v))
+
+    let luminanceDC = JPEGHuffmanEncoder(JPEGStandardTables.luminanceDC)
+    let luminanceAC = JPEGHuffmanEncoder(JPEGStandardTables.luminanceAC)
+    let chrominanceDC = JPEGHuffmanEncoder(JPEGStandardTables.chrominanceDC)
+    let chrominanceAC = JPEGHuffmanEncoder(JPEGStandardTables.chrominanceAC)
+    let transform = JPEGForwardDCT()
+    var predictors: [Int] = [0, 0, 0]
+    var block = [Float](repeating: 0, count: 64)
+    var coefficients = [Int](repeating: 0, count: 64)
+
+    func encodeBlock(
+      _ plane: [Float], stride: Int, x: Int, y: Int, table: [Int], component: Int,
+      dc: JPEGHuffmanEncoder, ac: JPEGHuffmanEncoder
+    ) {
+      for row in 0..<8 {
+        for column in 0..<8 { block[row * 8 + column] = plane[(y + row) * stride + x + column] }
+      }
+      transform.quantize(block, table: table, into: &coefficients)
+      writer.encodeBlock(coefficients, predictor: &predictors[component], dc: dc, ac: ac)
+    }
+
+    for mcuRow in 0..<mcusPerColumn {
+      for mcuColumn in 0..<mcusPerLine {
+        for by in 0..<v {
+          for bx in 0..<h {
+            encodeBlock(
+              planes.luma, stride: planes.lumaStride, x: mcuColumn * mcuWidth + bx * 8,
+              y: mcuRow * mcuHeight + by * 8, table: luminanceTable, component: 0,
+              dc: luminanceDC, ac: luminanceAC)
+          }
+        }
+        for (component, plane) in [planes.blueDifference, planes.redDifference].enumerated() {
+          encodeBlock(
+            plane, stride: planes.chromaStride, x: mcuColumn * 8, y: mcuRow * 8,
+            table: chrominanceTable, component: component + 1, dc: chrominanceDC,
+            ac: chrominanceAC)
+        }
+      }
+    }
+    writer.finish()
+    return writer.bytes
+  }
+
+  /// libjpeg's `jpeg_quality_scaling` and `jpeg_add_quant_table` with baseline limits:
+  /// scale = 5000 / q below 50, 200 - 2q from 50; entries (base * scale + 50) / 100
+  /// clamped to 1...255.
+  static func scaledTable(_ base: [Int], quality: Int) -> [Int] {
+    let q = min(max(quality, 1), 100)
+    let scale = q < 50 ? 5000 / q : 200 - 2 * q
+    return base.map { min(max(($0 * scale + 50) / 100, 1), 255) }
+  }
+}
+
+/// The Y, Cb, Cr planes of an image to encode, level-shifted by -128 (A.3.1), the
+/// chroma averaged over `chromaFactor` boxes (libjpeg's downsamplers are box filters too,
+/// up to its alternating rounding bias).
+struct JPEGEncoderPlanes {
+  var luma: [Float]
+  var blueDifference: [Float]
+  var redDifference: [Float]
+  let lumaStride: Int
+  let chromaStride: Int
+
+  init(
+    _ image: RGBImage, paddedWidth: Int, paddedHeight: Int,
+    chromaFactor: (horizontal: Int, vertical: Int)
+  ) {
+    lumaStride = paddedWidth
+    let count = paddedWidth * paddedHeight
+    var y = [Float](repeating: 0, count: count)
+    var cb = [Float](repeating: 0, count: count)
+    var cr = [Float](repeating: 0, count: count)
+    // JFIF RGB -> YCbCr (libjpeg's jccolor.c fixed point: 16-bit fractions, rounded).
+    for row in 0..<paddedHeight {
+      let sourceRow = min(row, image.height - 1)
+      for column in 0..<paddedWidth {
+        let p = (sourceRow * image.width + min(column, image.width - 1)) * 3
+        let r = Int(image.pixels[p])
+        let g = Int(image.pixels[p + 1])
+        let b = Int(image.pixels[p + 2])
+        let i = row * paddedWidth + column
+        y[i] = Float((19595 * r + 38470 * g + 7471 * b + 32768) >> 16) - 128
+        cb[i] = Float((-11059 * r - 21709 * g + 32768 * b + (128 << 16) + 32767) >> 16) - 128
+        cr[i] = Float((32768 * r - 27439 * g - 5329 * b + (128 << 16) + 32767) >> 16) - 128
+      }
+    }
+    luma = y
+    chromaStride = paddedWidth / chromaFactor.horizontal
+    blueDifference = Self.downsample(cb, width: paddedWidth, height: paddedHeight, chromaFactor)
+    redDifference = Self.downsample(cr, width: paddedWidth, height: paddedHeight, chromaFactor)
+  }
+
+  /// Averages `factor` boxes of a `width` x `height` plane (sizes are multiples).
+  static func downsample(
+    _ plane: [Float], width: Int, height: Int, _ factor: (horizontal: Int, vertical: Int)
+  ) -> [Float] {
+    let (fh, fv) = factor
+    if fh == 1 && fv == 1 { return plane }
+    let outWidth = width / fh
+    let outHeight = height / fv
+    var out = [Float](repeating: 0, count: outWidth * outHeight)
+    let area = Float(fh * fv)
+    for row in 0..<outHeight {
+      for column in 0..<outWidth {
+        var sum: Float = 0
+        for dy in 0..<fv {
+          for dx in 0..<fh { sum += plane[(row * fv + dy) * width + column * fh + dx] }
+        }
+        out[row * outWidth + column] = (sum / area).rounded()
+      }
+    }
+    return out
+  }
+}
+
+/// The separable 8x8 forward DCT of A.3.3 in Float, followed by quantisation.
+struct JPEGForwardDCT {
+  /// basis[u * 8 + x] = C(u) / 2 * cos((2x + 1) u pi / 16), C(0) = 1/sqrt(2), else 1.
+  let basis: [Float]
+
+  init() {
+    var basis = [Float](repeating: 0, count: 64)
+    for u in 0..<8 {
+      let scale: Double = u == 0 ? 0.5 / 2.0.squareRoot() : 0.5
+      for x in 0..<8 {
+        basis[u * 8 + x] = Float(scale * cos(Double((2 * x + 1) * u) * Double.pi / 16))
+      }
+    }
+    self.basis = basis
+  }
+
+  /// Transforms a level-shifted 8x8 block (natural order) and divides by `table`,
+  /// rounding to the nearest integer.
+  func quantize(_ block: [Float], table: [Int], into output: inout [Int]) {
+    var rows = [Float](repeating: 0, count: 64)
+    for y in 0..<8 {
+      for u in 0..<8 {
+        var sum: Float = 0
+        for x in 0..<8 { sum += basis[u * 8 + x] * block[y * 8 + x] }
+        rows[y * 8 + u] = sum
+      }
+    }
+    for v in 0..<8 {
+      for u in 0..<8 {
+        var sum: Float = 0
+        for y in 0..<8 { sum += basis[v * 8 + y] * rows[y * 8 + u] }
+        output[v * 8 + u] = Int((sum / Float(table[v * 8 + u])).rounded())
+      }
+    }
   }
 }
