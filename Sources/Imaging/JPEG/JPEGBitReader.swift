@@ -99,7 +99,7 @@ struct JPEGBitReader {
 
   /// Decodes one Huffman symbol; nil for a bit pattern that is no code of the table.
   @inline(__always)
-  mutating func decode(_ table: JPEGHuffmanTable) -> Int? {
+  mutating func decode(_ table: JPEGHuffmanLookup) -> Int? {
     refill()
     let entry = table.lookup[Int(peek(JPEGHuffmanTable.lookupBits))]
     if entry != 0 {
@@ -109,7 +109,8 @@ struct JPEGBitReader {
     return decodeLong(table)
   }
 
-  private mutating func decodeLong(_ table: JPEGHuffmanTable) -> Int? {
+  @inline(never)
+  private mutating func decodeLong(_ table: JPEGHuffmanLookup) -> Int? {
     var length = JPEGHuffmanTable.lookupBits + 1
     while length <= 16 {
       let code = peek(length)

@@ -12,7 +12,10 @@ extension JPEGDecodingState {
     let planes = inverseTransform(frame)
     let width = frame.width
     let height = frame.height
-    var pixels = [UInt8](repeating: 0, count: width * height * 3)
+    // Every byte is written below, so the array need not be zeroed first.
+    var pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { _, count in
+      count = width * height * 3
+    }
 
     let upsamplers = frame.components.indices.map { i in
       let c = frame.components[i]
@@ -34,10 +37,11 @@ extension JPEGDecodingState {
 
     pixels.withUnsafeMutableBufferPointer { output in
       let out = output.baseAddress!
+      var rows = [UnsafePointer<UInt8>](repeating: UnsafePointer(scratch), count: 3)
       for y in 0..<height {
         let rowOut = out + y * width * 3
-        let rows = upsamplers.indices.map { i in
-          upsamplers[i].row(y, outputWidth: width, scratch: scratch + i * scratchWidth)
+        for i in upsamplers.indices {
+          rows[i] = upsamplers[i].row(y, outputWidth: width, scratch: scratch + i * scratchWidth)
         }
         switch space {
         case .gray:
@@ -75,8 +79,6 @@ extension JPEGDecodingState {
       total += c.widthInBlocks * 8 * c.heightInBlocks * 8
     }
     let planes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
-    let workspace = UnsafeMutablePointer<Int32>.allocate(capacity: 64)
-    defer { workspace.deallocate() }
     coefficients.withUnsafeBufferPointer { storage in
       for (i, c) in frame.components.enumerated() {
         // A component that no scan covered has no latched table; its blocks are all zero.
@@ -88,8 +90,7 @@ extension JPEGDecodingState {
               JPEGInverseDCT.transformBlock(
                 storage.baseAddress! + c.coefficientOffset + (row * c.blocksPerLine + column) * 64,
                 quantization.baseAddress!,
-                planes + offsets[i] + row * 8 * stride + column * 8, stride: stride,
-                workspace: workspace)
+                planes + offsets[i] + row * 8 * stride + column * 8, stride: stride)
             }
           }
         }
