@@ -97,6 +97,16 @@ struct JPEGBitReader {
     return value < Int32(1) << Int32(size - 1) ? value - (Int32(1) << Int32(size)) + 1 : value
   }
 
+  /// `receiveExtend` without the refill check, right after `decode`: that left at least
+  /// 57 - 16 = 41 bits in the buffer, more than the 16 a value can need.
+  @inline(__always)
+  mutating func extendBuffered(_ size: Int) -> Int32 {
+    if size == 0 { return 0 }
+    let value = peek(size)
+    consume(size)
+    return value < Int32(1) << Int32(size - 1) ? value - (Int32(1) << Int32(size)) + 1 : value
+  }
+
   /// Decodes one Huffman symbol; nil for a bit pattern that is no code of the table.
   @inline(__always)
   mutating func decode(_ table: JPEGHuffmanLookup) -> Int? {

@@ -1,6 +1,6 @@
 /// The frame header (SOF) and scan header (SOS) of ITU T.81 B.2.2 and B.2.3.
 extension JPEGDecodingState {
-  /// Reads SOF0/SOF1/SOF2, validates it and allocates the coefficient storage.
+  /// Reads SOF0/SOF1/SOF2 and validates it; storage is allocated by the first scan.
   mutating func readFrameHeader(start: Int, end: Int, code: UInt8) throws {
     let name = jpegMarkerName(code)
     guard frame == nil else {
@@ -81,7 +81,6 @@ extension JPEGDecodingState {
         width: width, height: height,
         reason: "\(codedBlocks) blocks cannot be coded in the \(count - end) bytes left")
     }
-    coefficients = [Int16](repeating: 0, count: newFrame.coefficientCount)
     frame = newFrame
   }
 

@@ -12,10 +12,49 @@ extension JPEGDecodingState {
       dcTables: scan.dcTables.map { $0.map(JPEGHuffmanLookup.init) ?? .missing },
       acTables: scan.acTables.map { $0.map(JPEGHuffmanLookup.init) ?? .missing },
       restartInterval: restartInterval)
-    let components = scan.componentIndices.map { frame.components[$0] }
+    var components = scan.componentIndices.map { frame.components[$0] }
     let scanNumber = scanCount
-    let complete = coefficients.withUnsafeMutableBufferPointer { storage in
-      decoder.decode(frame: frame, components: components, coefficients: storage.baseAddress!)
+    guard planes == nil else {
+      throw JPEGError.corrupt(
+        marker: "SOS", offset: dataStart,
+        reason: "scan \(scanNumber) follows a sequential scan that coded every component")
+    }
+    let complete: Bool
+    if !frame.progressive && components.count == frame.components.count {
+      // The usual sequential file: one scan codes everything, so each MCU row of
+      // coefficients goes through the IDCT as soon as it is decoded, into the planes,
+      // and only one row of coefficients is ever held.
+      let planes = JPEGPlanes(frame)
+      var bandSize = 0
+      for i in components.indices {
+        components[i].coefficientOffset = bandSize
+        let rows = components.count == 1 ? 1 : components[i].verticalSampling
+        bandSize += rows * components[i].blocksPerLine * 64
+      }
+      let band = UnsafeMutablePointer<Int16>.allocate(capacity: bandSize)
+      band.initialize(repeating: 0, count: bandSize)
+      defer { band.deallocate() }
+      complete = decoder.decode(frame: frame, components: components, coefficients: band) {
+        row in
+        for (i, c) in components.enumerated() {
+          let rows = components.count == 1 ? 1 : c.verticalSampling
+          for v in 0..<rows {
+            planes.transformRow(
+              component: i, blockRow: row * rows + v,
+              coefficients: band + c.coefficientOffset + v * c.blocksPerLine * 64,
+              quantization: frame.components[i].quantization)
+          }
+        }
+        band.update(repeating: 0, count: bandSize)
+      }
+      self.planes = planes
+    } else {
+      if coefficients.isEmpty {
+        coefficients = [Int16](repeating: 0, count: frame.coefficientCount)
+      }
+      complete = coefficients.withUnsafeMutableBufferPointer { storage in
+        decoder.decode(frame: frame, components: components, coefficients: storage.baseAddress!)
+      }
     }
     // The tables stay alive (held by `scan`) while the decoder reads them.
     withExtendedLifetime(scan) {}
@@ -84,31 +123,38 @@ struct JPEGScanDecoder {
     self.mcusToRestart = restartInterval
   }
 
-  /// Decodes every block of the scan; false on an invalid Huffman code.
+  /// Decodes every block of the scan; false on an invalid Huffman code. With
+  /// `finishRow`, `coefficients` holds only one MCU row (block rows 0 ..< v of each
+  /// component), handed to `finishRow(mcuRow)` once decoded.
   mutating func decode(
-    frame: JPEGFrame, components: [JPEGComponent], coefficients: UnsafeMutablePointer<Int16>
+    frame: JPEGFrame, components: [JPEGComponent], coefficients: UnsafeMutablePointer<Int16>,
+    finishRow: ((Int) -> Void)? = nil
   ) -> Bool {
+    let banded = finishRow != nil
     if components.count == 1 {
       // Non-interleaved: one block per MCU, over the component's own block grid.
       let c = components[0]
       for row in 0..<c.heightInBlocks {
-        var block = coefficients + c.coefficientOffset + row * c.blocksPerLine * 64
+        let bandRow = banded ? 0 : row
+        var block = coefficients + c.coefficientOffset + bandRow * c.blocksPerLine * 64
         for _ in 0..<c.widthInBlocks {
           beginMCU()
           guard decodeBlock(0, block) else { return false }
           block += 64
         }
+        finishRow?(row)
       }
       return true
     }
     // Interleaved: each MCU holds h x v blocks of every component, in raster order.
     for mcuRow in 0..<frame.mcusPerColumn {
+      let bandRow = banded ? 0 : mcuRow
       for mcuColumn in 0..<frame.mcusPerLine {
         beginMCU()
         for i in components.indices {
           let c = components[i]
           for v in 0..<c.verticalSampling {
-            let row = mcuRow * c.verticalSampling + v
+            let row = bandRow * c.verticalSampling + v
             let first = (row * c.blocksPerLine + mcuColumn * c.horizontalSampling) * 64
             for h in 0..<c.horizontalSampling {
               let block = coefficients + c.coefficientOffset + first + h * 64
@@ -117,6 +163,7 @@ struct JPEGScanDecoder {
           }
         }
       }
+      finishRow?(mcuRow)
     }
     return true
   }
@@ -189,7 +236,7 @@ private func decodeSequential(
   zigzag: UnsafePointer<Int>
 ) -> Bool {
   guard let size = reader.decode(dc), size <= 16 else { return false }
-  predictor &+= reader.receiveExtend(size)
+  predictor &+= reader.extendBuffered(size)
   block[0] = Int16(truncatingIfNeeded: predictor)
   var k = 1
   while k < 64 {
@@ -202,7 +249,7 @@ private func decodeSequential(
       continue
     }
     k += run
-    block[zigzag[k]] = Int16(truncatingIfNeeded: reader.receiveExtend(size))
+    block[zigzag[k]] = Int16(truncatingIfNeeded: reader.extendBuffered(size))
     k += 1
   }
   return true

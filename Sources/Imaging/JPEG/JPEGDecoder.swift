@@ -59,8 +59,11 @@ struct JPEGDecodingState {
   var huffmanTables: [JPEGHuffmanTable?] = Array(repeating: nil, count: 8)
   var restartInterval = 0
   var frame: JPEGFrame?
-  /// Quantised DCT coefficients of every block of every component (natural order).
+  /// Quantised DCT coefficients of every block of every component (natural order),
+  /// allocated by the first scan that needs to keep them (progressive or multi-scan).
   var coefficients: [Int16] = []
+  /// The sample planes, when a single sequential scan already inverse-transformed them.
+  var planes: JPEGPlanes?
   var scanCount = 0
   var sawJFIF = false
   var adobeTransform: Int?
