@@ -135,6 +135,27 @@ struct JPEGDecoderTests {
     }
   }
 
+  @Test("a file with more than 500 scans is refused instead of taking quadratic time")
+  func scanLimit() {
+    // Progressive 8x8 gray: DQT, SOF2, DHT (one DC code), then 501 DC scans of 1 byte.
+    var bytes: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 67, 0] + [UInt8](repeating: 1, count: 64)
+    bytes += [0xFF, 0xC2, 0, 11, 8, 0, 8, 0, 8, 1, 1, 0x11, 0]
+    bytes += [0xFF, 0xC4, 0, 20, 0x00, 1] + [UInt8](repeating: 0, count: 15) + [0]
+    for _ in 0...500 { bytes += [0xFF, 0xDA, 0, 8, 1, 1, 0x00, 0, 0, 0x00, 0x00] }
+    bytes += [0xFF, 0xD9]
+    #expect {
+      try JPEGDecoder.decode(bytes)
+    } throws: { error in
+      if case .corrupt("SOS", _, "more than 500 scans") = error as? JPEGError { return true }
+      return false
+    }
+    // The same file with 3 scans decodes (to mid-gray: every DC difference is 0).
+    let header = bytes.prefix(2 + 69 + 13 + 22)
+    let few = Array(header) + (0..<3).flatMap { _ in [0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 0, 0, 0] }
+    let image = try? JPEGDecoder.decode(few + [0xFF, 0xD9])
+    #expect(image?.pixels == [UInt8](repeating: 128, count: 8 * 8 * 3))
+  }
+
   @Test("error messages name the marker, the offset and the reason")
   func messages() {
     let error = JPEGError.corrupt(marker: "DHT", offset: 42, reason: "300 codes exceed 256")
