@@ -113,7 +113,10 @@ def check_encoder(directory):
     destination.mkdir(parents=True, exist_ok=True)
     rows = ["file\twidth\theight\tpsnr_vs_source"]
     failures = 0
-    for path in sorted(Path(directory).glob("*.jpg")):
+    paths = sorted(Path(directory).glob("*.jpg"))
+    if not paths:
+        sys.exit(f"no encoder samples (*.jpg) in {directory}")
+    for path in paths:
         source = Image.open(path.with_suffix(".ppm")).convert("RGB")
         decoded = Image.open(path).convert("RGB")
         a = np.asarray(source, dtype=np.float64)

@@ -19,7 +19,7 @@ struct JPEGDecoderTests {
     }
   }
 
-  @Test("decodes our encoder's 4:2:0, 4:4:4, 4:4:0 and 4:1:1 files to Pillow's pixels")
+  @Test("decodes our encoder's files (all samplings, separate scans) to Pillow's pixels")
   func encoderFixtures() throws {
     let index = try JPEGFixtures.index("encoder")
     #expect(index.count >= 4)

@@ -1,15 +1,18 @@
 import Foundation
-import Imaging
 import TestSupport
 import Testing
+
+@testable import Imaging
 
 /// The encoder: its files decode (with our decoder here; with Pillow in the fixture
 /// script) close to the source image at every subsampling.
 @Suite("JPEGEncoder")
 struct JPEGEncoderTests {
   /// The samples committed under Tests/Fixtures/jpeg/encoder (via `--check-encoder`).
+  /// Names ending in `_scans.jpg` use one non-interleaved scan per component.
   static let samples: [(name: String, width: Int, height: Int, quality: Int, ChromaSubsampling)] =
     [
+      ("ours_420_q80_35x19_scans.jpg", 35, 19, 80, .half420),
       ("ours_420_q75_37x23.jpg", 37, 23, 75, .half420),
       ("ours_444_q90_24x17.jpg", 24, 17, 90, .none444),
       ("ours_440_q80_29x21.jpg", 29, 21, 80, .half440),
@@ -71,7 +74,9 @@ struct JPEGEncoderTests {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     for (name, width, height, quality, subsampling) in Self.samples {
       let image = JPEGFixtures.testCard(width: width, height: height)
-      let jpeg = JPEGEncoder.encode(image, quality: quality, subsampling: subsampling)
+      let jpeg = JPEGEncoder.encode(
+        image, quality: quality, subsampling: subsampling,
+        separateScans: name.hasSuffix("_scans.jpg"))
       try Data(jpeg).write(to: directory.appendingPathComponent(name))
       let ppmName = String(name.dropLast(4)) + ".ppm"
       try Data(PPM.write(image)).write(to: directory.appendingPathComponent(ppmName))

@@ -42,7 +42,7 @@ struct JPEGByteWriter {
   }
 
   /// SOI, JFIF APP0, DQT (two 8-bit tables), SOF0 (Y h x v, Cb and Cr 1x1), DHT (the
-  /// four Annex K tables) and SOS of one interleaved scan.
+  /// four Annex K tables).
   mutating func writeHeaders(
     width: Int, height: Int, lumaSampling: (Int, Int), tables: [[Int]]
   ) {
@@ -71,7 +71,14 @@ struct JPEGByteWriter {
       dht += table.symbols
     }
     writeSegment(0xC4, dht)
-    writeSegment(0xDA, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0])
+  }
+
+  /// SOS for the given components (0 = Y with tables 0, 1 and 2 = Cb, Cr with tables 1),
+  /// all 64 coefficients, no successive approximation.
+  mutating func writeScanHeader(components: [Int]) {
+    var payload = [UInt8(components.count)]
+    for c in components { payload += [UInt8(c + 1), c == 0 ? 0x00 : 0x11] }
+    writeSegment(0xDA, payload + [0, 63, 0])
   }
 
   /// Appends the low `count` bits of `value`, flushing whole bytes with stuffing.
@@ -124,10 +131,15 @@ struct JPEGByteWriter {
     writeBits(UInt32(truncatingIfNeeded: bits), count: size)
   }
 
-  /// Pads the last byte with one bits (F.1.2.3) and writes EOI.
-  mutating func finish() {
+  /// Pads the last byte of a scan with one bits (F.1.2.3).
+  mutating func flushBits() {
     let pad = (8 - bitCount % 8) % 8
     writeBits((1 << UInt32(pad)) - 1, count: pad)
+  }
+
+  /// Ends the last scan and writes EOI.
+  mutating func finish() {
+    flushBits()
     bytes += [0xFF, 0xD9]
   }
 }

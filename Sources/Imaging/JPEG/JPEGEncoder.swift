@@ -39,6 +39,14 @@ public enum JPEGEncoder {
   public static func encode(
     _ image: RGBImage, quality: Int = 90, subsampling: ChromaSubsampling = .half420
   ) -> [UInt8] {
+    encode(image, quality: quality, subsampling: subsampling, separateScans: false)
+  }
+
+  /// `encode`, optionally with one non-interleaved scan per component instead of one
+  /// interleaved scan (a legal baseline layout that tests use to exercise decoders).
+  static func encode(
+    _ image: RGBImage, quality: Int, subsampling: ChromaSubsampling, separateScans: Bool
+  ) -> [UInt8] {
     precondition(
       (1...65535).contains(image.width) && (1...65535).contains(image.height),
       "JPEGEncoder: a JPEG holds 1...65535 pixels per side, got \(image.width)x\(image.height)")
@@ -81,6 +89,34 @@ public enum JPEGEncoder {
       writer.encodeBlock(coefficients, predictor: &predictors[component], dc: dc, ac: ac)
     }
 
+    if separateScans {
+      // A non-interleaved scan codes only the blocks that hold the component's samples
+      // (A.2.2): ceil(ceil(width * h / hmax) / 8) per row, not the MCU-padded count.
+      let chromaWidth = ceilDiv(image.width, h)
+      let chromaHeight = ceilDiv(image.height, v)
+      let scans = [
+        (planes.luma, planes.lumaStride, image.width, image.height, 0),
+        (planes.blueDifference, planes.chromaStride, chromaWidth, chromaHeight, 1),
+        (planes.redDifference, planes.chromaStride, chromaWidth, chromaHeight, 2),
+      ]
+      for (plane, stride, width, height, component) in scans {
+        writer.writeScanHeader(components: [component])
+        for row in 0..<ceilDiv(height, 8) {
+          for column in 0..<ceilDiv(width, 8) {
+            encodeBlock(
+              plane, stride: stride, x: column * 8, y: row * 8,
+              table: component == 0 ? luminanceTable : chrominanceTable, component: component,
+              dc: component == 0 ? luminanceDC : chrominanceDC,
+              ac: component == 0 ? luminanceAC : chrominanceAC)
+          }
+        }
+        writer.flushBits()
+      }
+      writer.finish()
+      return writer.bytes
+    }
+
+    writer.writeScanHeader(components: [0, 1, 2])
     for mcuRow in 0..<mcusPerColumn {
       for mcuColumn in 0..<mcusPerLine {
         for by in 0..<v {
