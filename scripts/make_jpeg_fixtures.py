@@ -8,7 +8,7 @@ Two modes:
 
   python3 scripts/make_jpeg_fixtures.py
       Encodes deterministic synthetic images with Pillow (qualities 50/75/95; 4:4:4,
-      4:2:2, 4:2:0; baseline, progressive, restart markers; grayscale; sizes that are not
+      4:2:2, 4:2:0; baseline, progressive, restart markers; grayscale; Adobe RGB; sizes that are not
       multiples of 8 or 16, down to 1x1 and planes 2 samples wide) into
       Tests/Fixtures/jpeg/, each with Pillow's RGB decode as raw `<name>.rgb`, and lists
       them in Tests/Fixtures/jpeg/index.tsv (file, width, height, what it exercises).
@@ -84,6 +84,8 @@ CASES = [
      "progressive with restart markers (EOB runs reset)"),
     ("optimized_420.jpg", (33, 47), dict(quality=75, subsampling=2, optimize=True),
      "4:2:0 with optimised Huffman tables"),
+    ("rgb_adobe_444.jpg", (33, 47), dict(quality=90, subsampling=0, keep_rgb=True),
+     "R, G, B components, Adobe APP14 transform 0 (no colour conversion)"),
     ("gray_17x13.jpg", ("L", 17, 13), dict(quality=75), "grayscale 17x13"),
     ("gray_progressive.jpg", ("L", 33, 47), dict(quality=75, progressive=True),
      "grayscale progressive"),
