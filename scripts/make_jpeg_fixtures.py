@@ -18,10 +18,12 @@ Two modes:
           SPURIOUS_JPEG_ENCODER_SAMPLES=DIR swift test -c release \
               --filter JPEGEncoderTests/writeSamples
       Checks that Pillow opens every one, reports its PSNR against the source, fails
-      below 24 dB (Pillow's own 4:2:0 gets 26.6-27.7 dB on these hard-edged
-      cards), and copies the JPEGs with Pillow's decodes into
+      below 20 dB (a sanity floor: Pillow's own 4:2:0 gets 26.6-27.7 dB on these
+      hard-edged cards, 4x4-subsampled chroma about 24), and copies the JPEGs with
+      Pillow's decodes into
       Tests/Fixtures/jpeg/encoder/ (listed in encoder/index.tsv). Pillow cannot write
-      4:4:0 or 4:1:1, so these files are also the fixtures for those samplings.
+      4:4:0, 4:1:1, mixed per-component factors or non-interleaved scans, so these
+      files are also the fixtures for those layouts.
 
 Regenerate both after changing this script or the encoder; keep the total under 500 KB.
 """
@@ -125,8 +127,8 @@ def check_encoder(directory):
         b = np.asarray(decoded, dtype=np.float64)
         mse = np.mean((a - b) ** 2)
         psnr = 99.0 if mse == 0 else 10 * np.log10(255**2 / mse)
-        status = "ok" if psnr >= 24 else "TOO LOW"
-        failures += psnr < 24
+        status = "ok" if psnr >= 20 else "TOO LOW"
+        failures += psnr < 20
         print(f"{path.name}: Pillow opens it, {decoded.width}x{decoded.height}, "
               f"PSNR {psnr:.2f} dB vs source ({status})")
         shutil.copyfile(path, destination / path.name)
@@ -134,7 +136,7 @@ def check_encoder(directory):
         rows.append(f"{path.name}\t{decoded.width}\t{decoded.height}\t{psnr:.2f}")
     (destination / "index.tsv").write_text("\n".join(rows) + "\n")
     if failures:
-        sys.exit(f"{failures} encoder outputs decode below 24 dB in Pillow")
+        sys.exit(f"{failures} encoder outputs decode below 20 dB in Pillow")
 
 
 if __name__ == "__main__":

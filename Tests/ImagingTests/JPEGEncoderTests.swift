@@ -9,15 +9,22 @@ import Testing
 @Suite("JPEGEncoder")
 struct JPEGEncoderTests {
   /// The samples committed under Tests/Fixtures/jpeg/encoder (via `--check-encoder`).
-  /// Names ending in `_scans.jpg` use one non-interleaved scan per component.
-  static let samples: [(name: String, width: Int, height: Int, quality: Int, ChromaSubsampling)] =
+  /// Names ending in `_scans.jpg` use one non-interleaved scan per component; the
+  /// factors are Y, Cb, Cr (h, v).
+  static let samples: [(name: String, width: Int, height: Int, quality: Int, [(Int, Int)])] =
     [
-      ("ours_420_q80_35x19_scans.jpg", 35, 19, 80, .half420),
-      ("ours_420_q75_37x23.jpg", 37, 23, 75, .half420),
-      ("ours_444_q90_24x17.jpg", 24, 17, 90, .none444),
-      ("ours_440_q80_29x21.jpg", 29, 21, 80, .half440),
-      ("ours_411_q85_41x19.jpg", 41, 19, 85, .quarter411),
-      ("ours_422_q85_30x18.jpg", 30, 18, 85, .half422),
+      ("ours_420_q80_35x19_scans.jpg", 35, 19, 80, [(2, 2), (1, 1), (1, 1)]),
+      ("ours_420_q75_37x23.jpg", 37, 23, 75, [(2, 2), (1, 1), (1, 1)]),
+      ("ours_444_q90_24x17.jpg", 24, 17, 90, [(1, 1), (1, 1), (1, 1)]),
+      ("ours_440_q80_29x21.jpg", 29, 21, 80, [(1, 2), (1, 1), (1, 1)]),
+      ("ours_411_q85_41x19.jpg", 41, 19, 85, [(4, 1), (1, 1), (1, 1)]),
+      ("ours_422_q85_30x18.jpg", 30, 18, 85, [(2, 1), (1, 1), (1, 1)]),
+      // Mixed per component: Cb at 2:1 horizontally (h2v1 fancy), Cr at 2:1 both ways.
+      ("ours_mixed_q85_27x22.jpg", 27, 22, 85, [(2, 2), (1, 2), (1, 1)]),
+      // Chroma sampled finer than luma: luma is the upsampled component (h2v1 fancy).
+      ("ours_lumalow_q85_26x20.jpg", 26, 20, 85, [(1, 1), (2, 1), (2, 1)]),
+      // 4x4 luma against 1x1 chroma (4:1:0-like, replicated 4 times each way).
+      ("ours_410_q85_45x37_scans.jpg", 45, 37, 85, [(4, 4), (1, 1), (1, 1)]),
     ]
 
   @Test(
@@ -72,10 +79,10 @@ struct JPEGEncoderTests {
     else { return }
     let directory = URL(fileURLWithPath: folder)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    for (name, width, height, quality, subsampling) in Self.samples {
+    for (name, width, height, quality, samplings) in Self.samples {
       let image = JPEGFixtures.testCard(width: width, height: height)
       let jpeg = JPEGEncoder.encode(
-        image, quality: quality, subsampling: subsampling,
+        image, quality: quality, samplings: samplings.map { (horizontal: $0.0, vertical: $0.1) },
         separateScans: name.hasSuffix("_scans.jpg"))
       try Data(jpeg).write(to: directory.appendingPathComponent(name))
       let ppmName = String(name.dropLast(4)) + ".ppm"

@@ -41,10 +41,11 @@ struct JPEGByteWriter {
     bytes += payload
   }
 
-  /// SOI, JFIF APP0, DQT (two 8-bit tables), SOF0 (Y h x v, Cb and Cr 1x1), DHT (the
-  /// four Annex K tables).
+  /// SOI, JFIF APP0, DQT (two 8-bit tables), SOF0 (components 1, 2, 3 = Y, Cb, Cr with
+  /// the given sampling factors; Y uses table 0, Cb and Cr table 1) and DHT (the four
+  /// Annex K tables).
   mutating func writeHeaders(
-    width: Int, height: Int, lumaSampling: (Int, Int), tables: [[Int]]
+    width: Int, height: Int, samplings: [(horizontal: Int, vertical: Int)], tables: [[Int]]
   ) {
     bytes += [0xFF, 0xD8]
     // JFIF 1.01, no density units, 1:1 aspect, no thumbnail.
@@ -55,11 +56,12 @@ struct JPEGByteWriter {
       for k in 0..<64 { dqt.append(UInt8(table[JPEGStandardTables.zigzag[k]])) }
     }
     writeSegment(0xDB, dqt)
-    let (h, v) = lumaSampling
-    writeSegment(
-      0xC0,
-      [8, UInt8(height >> 8), UInt8(height & 0xFF), UInt8(width >> 8), UInt8(width & 0xFF), 3]
-        + [1, UInt8(h << 4 | v), 0, 2, 0x11, 1, 3, 0x11, 1])
+    var sof: [UInt8] = [8, UInt8(height >> 8), UInt8(height & 0xFF)]
+    sof += [UInt8(width >> 8), UInt8(width & 0xFF), 3]
+    for (c, (h, v)) in samplings.enumerated() {
+      sof += [UInt8(c + 1), UInt8(h << 4 | v), c == 0 ? 0 : 1]
+    }
+    writeSegment(0xC0, sof)
     var dht: [UInt8] = []
     let huffman = [
       (0x00, JPEGStandardTables.luminanceDC), (0x10, JPEGStandardTables.luminanceAC),

@@ -39,99 +39,105 @@ public enum JPEGEncoder {
   public static func encode(
     _ image: RGBImage, quality: Int = 90, subsampling: ChromaSubsampling = .half420
   ) -> [UInt8] {
-    encode(image, quality: quality, subsampling: subsampling, separateScans: false)
+    let luma = subsampling.lumaSampling
+    return encode(
+      image, quality: quality, samplings: [luma, (1, 1), (1, 1)], separateScans: false)
   }
 
-  /// `encode`, optionally with one non-interleaved scan per component instead of one
-  /// interleaved scan (a legal baseline layout that tests use to exercise decoders).
+  /// `encode` with any sampling factors (1...4) for Y, Cb, Cr whose ratios to the
+  /// largest are integers, optionally with one non-interleaved scan per component
+  /// instead of one interleaved scan: layouts Pillow cannot write, which tests use to
+  /// exercise decoders.
   static func encode(
-    _ image: RGBImage, quality: Int, subsampling: ChromaSubsampling, separateScans: Bool
+    _ image: RGBImage, quality: Int, samplings: [(horizontal: Int, vertical: Int)],
+    separateScans: Bool
   ) -> [UInt8] {
     precondition(
       (1...65535).contains(image.width) && (1...65535).contains(image.height),
       "JPEGEncoder: a JPEG holds 1...65535 pixels per side, got \(image.width)x\(image.height)")
-    let (h, v) = subsampling.lumaSampling
-    let luminanceTable = scaledTable(JPEGStandardTables.luminanceQuantization, quality: quality)
-    let chrominanceTable = scaledTable(
-      JPEGStandardTables.chrominanceQuantization, quality: quality)
-
+    let hmax = samplings.map(\.horizontal).max()!
+    let vmax = samplings.map(\.vertical).max()!
+    precondition(
+      samplings.count == 3
+        && samplings.allSatisfy {
+          (1...4).contains($0.horizontal) && (1...4).contains($0.vertical)
+            && hmax % $0.horizontal == 0 && vmax % $0.vertical == 0
+        }
+        && (separateScans || samplings.reduce(0) { $0 + $1.horizontal * $1.vertical } <= 10),
+      "JPEGEncoder: unusable sampling factors \(samplings)")
+    let tables = [
+      scaledTable(JPEGStandardTables.luminanceQuantization, quality: quality),
+      scaledTable(JPEGStandardTables.chrominanceQuantization, quality: quality),
+    ]
     var writer = JPEGByteWriter()
     writer.writeHeaders(
-      width: image.width, height: image.height, lumaSampling: (h, v),
-      tables: [luminanceTable, chrominanceTable])
+      width: image.width, height: image.height, samplings: samplings, tables: tables)
 
-    // Full-resolution planes padded to whole MCUs by repeating the last column and row.
-    let mcuWidth = 8 * h
-    let mcuHeight = 8 * v
-    let mcusPerLine = ceilDiv(image.width, mcuWidth)
-    let mcusPerColumn = ceilDiv(image.height, mcuHeight)
-    let planes = JPEGEncoderPlanes(
-      image, paddedWidth: mcusPerLine * mcuWidth, paddedHeight: mcusPerColumn * mcuHeight,
-      chromaFactor: (h, v))
+    // Full-resolution planes padded to whole MCUs by repeating the last column and row,
+    // then each component averaged down by its ratio to the largest factors.
+    let mcusPerLine = ceilDiv(image.width, 8 * hmax)
+    let mcusPerColumn = ceilDiv(image.height, 8 * vmax)
+    let full = JPEGEncoderPlanes(
+      image, paddedWidth: mcusPerLine * 8 * hmax, paddedHeight: mcusPerColumn * 8 * vmax)
+    let planes = [full.luma, full.blueDifference, full.redDifference].enumerated().map {
+      JPEGEncoderPlanes.downsample(
+        $0.element, width: full.stride, height: full.height,
+        (hmax / samplings[$0.offset].horizontal, vmax / samplings[$0.offset].vertical))
+    }
+    let strides = samplings.map { full.stride * $0.horizontal / hmax }
 
-    let luminanceDC = JPEGHuffmanEncoder(JPEGStandardTables.luminanceDC)
-    let luminanceAC = JPEGHuffmanEncoder(JPEGStandardTables.luminanceAC)
-    let chrominanceDC = JPEGHuffmanEncoder(JPEGStandardTables.chrominanceDC)
-    let chrominanceAC = JPEGHuffmanEncoder(JPEGStandardTables.chrominanceAC)
+    let huffman = [
+      (
+        JPEGHuffmanEncoder(JPEGStandardTables.luminanceDC),
+        JPEGHuffmanEncoder(JPEGStandardTables.luminanceAC)
+      ),
+      (
+        JPEGHuffmanEncoder(JPEGStandardTables.chrominanceDC),
+        JPEGHuffmanEncoder(JPEGStandardTables.chrominanceAC)
+      ),
+    ]
     let transform = JPEGForwardDCT()
     var predictors: [Int] = [0, 0, 0]
     var block = [Float](repeating: 0, count: 64)
     var coefficients = [Int](repeating: 0, count: 64)
 
-    func encodeBlock(
-      _ plane: [Float], stride: Int, x: Int, y: Int, table: [Int], component: Int,
-      dc: JPEGHuffmanEncoder, ac: JPEGHuffmanEncoder
-    ) {
-      for row in 0..<8 {
-        for column in 0..<8 { block[row * 8 + column] = plane[(y + row) * stride + x + column] }
+    // Block (column, row) of component `c`: Y uses table set 0, Cb and Cr set 1.
+    func encodeBlock(_ c: Int, column: Int, row: Int) {
+      let plane = planes[c]
+      let stride = strides[c]
+      for y in 0..<8 {
+        for x in 0..<8 { block[y * 8 + x] = plane[(row * 8 + y) * stride + column * 8 + x] }
       }
-      transform.quantize(block, table: table, into: &coefficients)
-      writer.encodeBlock(coefficients, predictor: &predictors[component], dc: dc, ac: ac)
+      let set = c == 0 ? 0 : 1
+      transform.quantize(block, table: tables[set], into: &coefficients)
+      writer.encodeBlock(
+        coefficients, predictor: &predictors[c], dc: huffman[set].0, ac: huffman[set].1)
     }
 
     if separateScans {
       // A non-interleaved scan codes only the blocks that hold the component's samples
       // (A.2.2): ceil(ceil(width * h / hmax) / 8) per row, not the MCU-padded count.
-      let chromaWidth = ceilDiv(image.width, h)
-      let chromaHeight = ceilDiv(image.height, v)
-      let scans = [
-        (planes.luma, planes.lumaStride, image.width, image.height, 0),
-        (planes.blueDifference, planes.chromaStride, chromaWidth, chromaHeight, 1),
-        (planes.redDifference, planes.chromaStride, chromaWidth, chromaHeight, 2),
-      ]
-      for (plane, stride, width, height, component) in scans {
-        writer.writeScanHeader(components: [component])
+      for c in 0..<3 {
+        writer.writeScanHeader(components: [c])
+        let width = ceilDiv(image.width * samplings[c].horizontal, hmax)
+        let height = ceilDiv(image.height * samplings[c].vertical, vmax)
         for row in 0..<ceilDiv(height, 8) {
-          for column in 0..<ceilDiv(width, 8) {
-            encodeBlock(
-              plane, stride: stride, x: column * 8, y: row * 8,
-              table: component == 0 ? luminanceTable : chrominanceTable, component: component,
-              dc: component == 0 ? luminanceDC : chrominanceDC,
-              ac: component == 0 ? luminanceAC : chrominanceAC)
-          }
+          for column in 0..<ceilDiv(width, 8) { encodeBlock(c, column: column, row: row) }
         }
         writer.flushBits()
       }
-      writer.finish()
-      return writer.bytes
-    }
-
-    writer.writeScanHeader(components: [0, 1, 2])
-    for mcuRow in 0..<mcusPerColumn {
-      for mcuColumn in 0..<mcusPerLine {
-        for by in 0..<v {
-          for bx in 0..<h {
-            encodeBlock(
-              planes.luma, stride: planes.lumaStride, x: mcuColumn * mcuWidth + bx * 8,
-              y: mcuRow * mcuHeight + by * 8, table: luminanceTable, component: 0,
-              dc: luminanceDC, ac: luminanceAC)
+    } else {
+      writer.writeScanHeader(components: [0, 1, 2])
+      for mcuRow in 0..<mcusPerColumn {
+        for mcuColumn in 0..<mcusPerLine {
+          for c in 0..<3 {
+            let (h, v) = samplings[c]
+            for by in 0..<v {
+              for bx in 0..<h {
+                encodeBlock(c, column: mcuColumn * h + bx, row: mcuRow * v + by)
+              }
+            }
           }
-        }
-        for (component, plane) in [planes.blueDifference, planes.redDifference].enumerated() {
-          encodeBlock(
-            plane, stride: planes.chromaStride, x: mcuColumn * 8, y: mcuRow * 8,
-            table: chrominanceTable, component: component + 1, dc: chrominanceDC,
-            ac: chrominanceAC)
         }
       }
     }
@@ -149,21 +155,18 @@ public enum JPEGEncoder {
   }
 }
 
-/// The Y, Cb, Cr planes of an image to encode, level-shifted by -128 (A.3.1), the
-/// chroma averaged over `chromaFactor` boxes (libjpeg's downsamplers are box filters too,
-/// up to its alternating rounding bias).
+/// The full-resolution Y, Cb, Cr planes of an image to encode, level-shifted by -128
+/// (A.3.1) and padded by repeating the last column and row.
 struct JPEGEncoderPlanes {
   var luma: [Float]
   var blueDifference: [Float]
   var redDifference: [Float]
-  let lumaStride: Int
-  let chromaStride: Int
+  let stride: Int
+  let height: Int
 
-  init(
-    _ image: RGBImage, paddedWidth: Int, paddedHeight: Int,
-    chromaFactor: (horizontal: Int, vertical: Int)
-  ) {
-    lumaStride = paddedWidth
+  init(_ image: RGBImage, paddedWidth: Int, paddedHeight: Int) {
+    stride = paddedWidth
+    height = paddedHeight
     let count = paddedWidth * paddedHeight
     var y = [Float](repeating: 0, count: count)
     var cb = [Float](repeating: 0, count: count)
@@ -183,12 +186,12 @@ struct JPEGEncoderPlanes {
       }
     }
     luma = y
-    chromaStride = paddedWidth / chromaFactor.horizontal
-    blueDifference = Self.downsample(cb, width: paddedWidth, height: paddedHeight, chromaFactor)
-    redDifference = Self.downsample(cr, width: paddedWidth, height: paddedHeight, chromaFactor)
+    blueDifference = cb
+    redDifference = cr
   }
 
-  /// Averages `factor` boxes of a `width` x `height` plane (sizes are multiples).
+  /// Averages `factor` boxes of a `width` x `height` plane (sizes are multiples); a box
+  /// filter like libjpeg's downsamplers, up to their alternating rounding bias.
   static func downsample(
     _ plane: [Float], width: Int, height: Int, _ factor: (horizontal: Int, vertical: Int)
   ) -> [Float] {
