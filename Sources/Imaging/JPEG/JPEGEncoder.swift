@@ -97,19 +97,23 @@ public enum JPEGEncoder {
       ),
     ]
     let transform = JPEGForwardDCT()
+    let divisors = tables.map { JPEGForwardDCT.divisors($0) }
     var predictors: [Int] = [0, 0, 0]
-    var block = [Float](repeating: 0, count: 64)
     var coefficients = [Int](repeating: 0, count: 64)
+    // The three planes in one array, so that one pointer serves the whole loop.
+    let offsets = [0, planes[0].count, planes[0].count + planes[1].count]
+    let allPlanes = planes[0] + planes[1] + planes[2]
 
     // Block (column, row) of component `c`: Y uses table set 0, Cb and Cr set 1.
     func encodeBlock(_ c: Int, column: Int, row: Int) {
-      let plane = planes[c]
-      let stride = strides[c]
-      for y in 0..<8 {
-        for x in 0..<8 { block[y * 8 + x] = plane[(row * 8 + y) * stride + column * 8 + x] }
-      }
       let set = c == 0 ? 0 : 1
-      transform.quantize(block, table: tables[set], into: &coefficients)
+      allPlanes.withUnsafeBufferPointer { base in
+        coefficients.withUnsafeMutableBufferPointer { output in
+          transform.quantize(
+            base.baseAddress! + offsets[c] + row * 8 * strides[c] + column * 8,
+            stride: strides[c], divisors: divisors[set], into: output.baseAddress!)
+        }
+      }
       writer.encodeBlock(
         coefficients, predictor: &predictors[c], dc: huffman[set].0, ac: huffman[set].1)
     }
@@ -216,36 +220,47 @@ struct JPEGEncoderPlanes {
 
 /// The separable 8x8 forward DCT of A.3.3 in Float, followed by quantisation.
 struct JPEGForwardDCT {
-  /// basis[u * 8 + x] = C(u) / 2 * cos((2x + 1) u pi / 16), C(0) = 1/sqrt(2), else 1.
-  let basis: [Float]
+  /// basis[u][x] = C(u) / 2 * cos((2x + 1) u pi / 16), C(0) = 1/sqrt(2), else 1.
+  let basis: [[Float]]
+  /// Column x of the basis as a vector over u.
+  let basisColumns: [SIMD8<Float>]
 
   init() {
-    var basis = [Float](repeating: 0, count: 64)
+    var basis = [[Float]](repeating: [Float](repeating: 0, count: 8), count: 8)
     for u in 0..<8 {
       let scale: Double = u == 0 ? 0.5 / 2.0.squareRoot() : 0.5
       for x in 0..<8 {
-        basis[u * 8 + x] = Float(scale * cos(Double((2 * x + 1) * u) * Double.pi / 16))
+        basis[u][x] = Float(scale * cos(Double((2 * x + 1) * u) * Double.pi / 16))
       }
     }
     self.basis = basis
+    basisColumns = (0..<8).map { x in SIMD8((0..<8).map { basis[$0][x] }) }
   }
 
-  /// Transforms a level-shifted 8x8 block (natural order) and divides by `table`,
-  /// rounding to the nearest integer.
-  func quantize(_ block: [Float], table: [Int], into output: inout [Int]) {
-    var rows = [Float](repeating: 0, count: 64)
-    for y in 0..<8 {
-      for u in 0..<8 {
-        var sum: Float = 0
-        for x in 0..<8 { sum += basis[u * 8 + x] * block[y * 8 + x] }
-        rows[y * 8 + u] = sum
+  /// A quantisation table (64 values, natural order) as 8 rows of divisors.
+  static func divisors(_ table: [Int]) -> [SIMD8<Float>] {
+    (0..<8).map { v in SIMD8((0..<8).map { Float(table[v * 8 + $0]) }) }
+  }
+
+  /// Transforms the level-shifted 8x8 block at `block` (rows `stride` apart), divides by
+  /// the table and rounds to the nearest integer, writing 64 values in natural order.
+  func quantize(
+    _ block: UnsafePointer<Float>, stride: Int, divisors: [SIMD8<Float>],
+    into output: UnsafeMutablePointer<Int>
+  ) {
+    withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 8) { rows in
+      // Rows: P[y][u] = sum over x of X[y][x] B[u][x], lanes over u.
+      for y in 0..<8 {
+        var sum = SIMD8<Float>.zero
+        for x in 0..<8 { sum.addProduct(block[y * stride + x], basisColumns[x]) }
+        rows[y] = sum
       }
-    }
-    for v in 0..<8 {
-      for u in 0..<8 {
-        var sum: Float = 0
-        for y in 0..<8 { sum += basis[v * 8 + y] * rows[y * 8 + u] }
-        output[v * 8 + u] = Int((sum / Float(table[v * 8 + u])).rounded())
+      // Columns: F[v][u] = sum over y of B[v][y] P[y][u], then quantise row v.
+      for v in 0..<8 {
+        var sum = SIMD8<Float>.zero
+        for y in 0..<8 { sum.addProduct(basis[v][y], rows[y]) }
+        let quantized = (sum / divisors[v]).rounded(.toNearestOrAwayFromZero)
+        for u in 0..<8 { output[v * 8 + u] = Int(quantized[u]) }
       }
     }
   }
