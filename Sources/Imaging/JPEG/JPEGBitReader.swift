@@ -16,6 +16,8 @@ struct JPEGBitReader {
   private(set) var bitCount = 0
   /// Whether zero bits had to be invented past the end of the file.
   private(set) var ranPastEnd = false
+  /// Bit patterns met that are no code of their table (libjpeg's warnings).
+  private(set) var invalidCodes = 0
 
   init(data: UnsafePointer<UInt8>, count: Int, position: Int) {
     self.data = data
@@ -148,7 +150,12 @@ struct JPEGBitReader {
       }
       length += 1
     }
-    return nil
+    // No code matches: libjpeg warns ("Corrupt JPEG data: bad Huffman code"), drops the
+    // 17 bits it has examined and returns symbol 0, then decodes on (the next restart
+    // marker usually resynchronises). Pillow returns that image, so we do the same.
+    consume(17)
+    invalidCodes += 1
+    return 0
   }
 
   /// Drops buffered bits and resumes after the next restart marker (RST0-RST7), skipping

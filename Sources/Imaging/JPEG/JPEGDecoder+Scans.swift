@@ -61,7 +61,7 @@ extension JPEGDecodingState {
     guard complete else {
       throw JPEGError.corrupt(
         marker: "SOS", offset: decoder.reader.position,
-        reason: "an invalid Huffman code in scan \(scanNumber)")
+        reason: "an invalid Huffman code or symbol in scan \(scanNumber)")
     }
     if decoder.reader.ranPastEnd {
       throw JPEGError.truncated(

@@ -16,10 +16,13 @@
 // components (CMYK/YCCK; converting them is possible but no dataset needs it), heights
 // defined by a DNL marker, fractional sampling ratios (libjpeg rejects those too).
 //
-// Where the output may differ from libjpeg-turbo: only on corrupt data. libjpeg warns and
-// substitutes zeros for an invalid Huffman code; this decoder throws instead. libjpeg's
-// SIMD IDCT multiplies coefficients by quantisers in 16 bits, so absurd coefficients wrap
-// there and not here. Truncated files (no EOI) are rejected as Pillow rejects them.
+// Damaged files are handled as libjpeg-turbo handles them, so Pillow's pixels come out
+// even then: junk between segments and before restart markers is skipped, a bit
+// pattern that is no Huffman code decodes as symbol 0 after 17 bits, and the IDCT
+// saturates like libjpeg-turbo's x86 SIMD code (see JPEGInverseDCT). Where the output
+// may still differ: after a marker met inside a scan's data, libjpeg leaves the rest of
+// the restart interval's blocks empty while we decode zero bits; files cut short (no
+// EOI) throw `.truncated`, as Pillow raises "image file is truncated".
 //
 // Speed (decode alone, one thread, release build, 2-core machine shared with other jobs,
 // medians of 9 rounds alternating with Pillow 13 `Image.open(BytesIO(b)).convert('RGB')`
