@@ -18,6 +18,12 @@ struct JPEGBitReader {
   private(set) var ranPastEnd = false
   /// Bit patterns met that are no code of their table (libjpeg's warnings).
   private(set) var invalidCodes = 0
+  /// Zero bits appended after the end of the data, at the tail of `buffer`.
+  private var paddedBits = 0
+
+  /// Whether some of the bits consumed so far were invented zeros: the data ended (at a
+  /// marker or the end of the file) before the decoder had what it needed.
+  var isExhausted: Bool { paddedBits > bitCount }
 
   init(data: UnsafePointer<UInt8>, count: Int, position: Int) {
     self.data = data
@@ -65,8 +71,9 @@ struct JPEGBitReader {
           // A marker (or fill bytes before one): the scan's data ends here.
           end = position
         }
-      } else if position >= count {
-        ranPastEnd = true
+      } else {
+        paddedBits += 8
+        if position >= count { ranPastEnd = true }
       }
       buffer |= byte << UInt64(56 - bitCount)
       bitCount += 8
@@ -164,6 +171,7 @@ struct JPEGBitReader {
   mutating func restart() -> Bool {
     buffer = 0
     bitCount = 0
+    paddedBits = 0
     var p = position
     while p + 1 < count {
       if data[p] == 0xFF {

@@ -19,10 +19,12 @@
 // Damaged files are handled as libjpeg-turbo handles them, so Pillow's pixels come out
 // even then: junk between segments and before restart markers is skipped, a bit
 // pattern that is no Huffman code decodes as symbol 0 after 17 bits, and the IDCT
-// saturates like libjpeg-turbo's x86 SIMD code (see JPEGInverseDCT). Where the output
-// may still differ: after a marker met inside a scan's data, libjpeg leaves the rest of
-// the restart interval's blocks empty while we decode zero bits; files cut short (no
-// EOI) throw `.truncated`, as Pillow raises "image file is truncated".
+// saturates like libjpeg-turbo's x86 SIMD code (see JPEGInverseDCT); when a restart
+// interval's data runs out (a marker comes early), the MCU being decoded gets zero bits
+// and the interval's remaining MCUs stay empty, as in libjpeg. Files cut short (no EOI)
+// throw `.truncated`, as Pillow raises "image file is truncated". Other damage (a
+// restart marker with the wrong number, libjpeg's `resync_to_restart` cases) may
+// decode differently from libjpeg.
 //
 // Speed (decode alone, one thread, release build, 2-core machine shared with other jobs,
 // medians of 9 rounds alternating with Pillow 13 `Image.open(BytesIO(b)).convert('RGB')`
