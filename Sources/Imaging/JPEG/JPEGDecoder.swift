@@ -28,9 +28,10 @@
 //
 // Speed (decode alone, one thread, release build, 2-core machine shared with other jobs,
 // medians of 9 rounds alternating with Pillow 13 `Image.open(BytesIO(b)).convert('RGB')`
-// in the same run; test images are pil_flower.jpg resized and saved by Pillow, 4:2:0):
-//   500x375 q75 (27 KB): 368 images/s, Pillow 208;  500x375 q95 (57 KB): 203 vs 116;
-//   178x218 q75 (8 KB): 1196 images/s, Pillow 836.
+// in the same run; test images are pil_flower.jpg resized and saved by Pillow, 4:2:0).
+// At load average 7:  500x375 q75 (27 KB) 368 images/s vs Pillow 208; 500x375 q95
+// (57 KB) 203 vs 116; 178x218 q75 (8 KB) 1196 vs 836. At load average 14: 225 vs 108,
+// 143 vs 89, 864 vs 317. So 1.4-2.7 times Pillow's rate; absolute figures follow load.
 // Measured with a scratch package that compiles Sources/Imaging with the same flags and
 // times `JPEGDecoder.decode` in a loop (not committed: the package has no bench target
 // for it yet). What made it fast: the SIMD IDCT, decoding sequential scans one MCU row
