@@ -46,3 +46,32 @@ struct ResizeTests {
     for p in 0..<15 { #expect(output.pixels[p] == input.pixels[p % 3]) }
   }
 }
+
+@Suite("BilinearResize fast horizontal pass against its reference")
+struct ResizeKernelTests {
+  @Test("fixed-tap pass equals the per-output pass on shapes that are not tile multiples")
+  func fixedTapsMatchReference() {
+    for (width, height, outWidth) in [
+      (7, 3, 5), (13, 2, 29), (61, 4, 73), (500, 3, 256), (5, 2, 1),
+      (3, 2, 2), (2, 2, 9), (97, 5, 13),
+    ] {
+      let image = TransformFixtures.syntheticImage(width: width, height: height)
+      let weights = ResampleWeights(inputSize: width, outputSize: outWidth)
+      var fast = [UInt8](repeating: 0, count: height * outWidth * 3)
+      var reference = fast
+      image.pixels.withUnsafeBufferPointer { input in
+        fast.withUnsafeMutableBufferPointer { out in
+          BilinearResize.horizontalPass(
+            input.baseAddress!, stride: width * 3, rows: height, weights: weights,
+            outputColumns: 0..<outWidth, into: out.baseAddress!)
+        }
+        reference.withUnsafeMutableBufferPointer { out in
+          BilinearResize.horizontalPassReference(
+            input.baseAddress!, stride: width * 3, rows: height, weights: weights,
+            outputColumns: 0..<outWidth, into: out.baseAddress!)
+        }
+      }
+      #expect(fast == reference, "\(width)x\(height) -> \(outWidth)")
+    }
+  }
+}

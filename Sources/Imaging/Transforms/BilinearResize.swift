@@ -94,7 +94,80 @@ public enum BilinearResize {
 
   /// Resamples `rows` rows of interleaved RGB along x. Output row r holds the columns
   /// `outputColumns` of the resized row, packed.
-  static func horizontalPass(
+  ///
+  /// Every output reads exactly `taps` inputs here: windows are shifted left where they
+  /// would run past the right edge, with zero weights on the inputs Pillow does not read,
+  /// so the integer sums are unchanged. The fixed trip count (3 taps when enlarging, 5 for
+  /// a 1x-2x reduction) lets the compiler unroll. Measured on the 330 rows x 224 columns
+  /// that the 224 centre crop of 500x375 -> 256x256 needs: 1.54-1.64 ms against 2.05-2.08 ms
+  /// for `horizontalPassReference` (medians of 7, alternating in one process, one thread,
+  /// on a shared 2-core machine at load 8, so absolute times are inflated).
+  public static func horizontalPass(
+    _ input: UnsafePointer<UInt8>, stride: Int, rows: Int, weights: ResampleWeights,
+    outputColumns: Range<Int>, into output: UnsafeMutablePointer<UInt8>
+  ) {
+    guard let padded = weights.fixedTaps() else {
+      horizontalPassReference(
+        input, stride: stride, rows: rows, weights: weights, outputColumns: outputColumns,
+        into: output)
+      return
+    }
+    switch weights.taps {
+    case 3:
+      horizontalPassFixed(
+        3, input, stride: stride, rows: rows, starts: padded.start, weights: padded.weights,
+        outputColumns: outputColumns, into: output)
+    case 5:
+      horizontalPassFixed(
+        5, input, stride: stride, rows: rows, starts: padded.start, weights: padded.weights,
+        outputColumns: outputColumns, into: output)
+    default:
+      horizontalPassFixed(
+        weights.taps, input, stride: stride, rows: rows, starts: padded.start,
+        weights: padded.weights, outputColumns: outputColumns, into: output)
+    }
+  }
+
+  @inline(__always)
+  private static func horizontalPassFixed(
+    _ taps: Int, _ input: UnsafePointer<UInt8>, stride: Int, rows: Int, starts: [Int],
+    weights: [Int32], outputColumns: Range<Int>, into output: UnsafeMutablePointer<UInt8>
+  ) {
+    let half = Int32(1) << Int32(ResampleWeights.precisionBits - 1)
+    let outStride = outputColumns.count * 3
+    weights.withUnsafeBufferPointer { kk in
+      starts.withUnsafeBufferPointer { starts in
+        let kk = kk.baseAddress!
+        let starts = starts.baseAddress!
+        for r in 0..<rows {
+          let line = input + r * stride
+          var out = output + r * outStride
+          for o in outputColumns {
+            let k = kk + o * taps
+            let p = line + starts[o] * 3
+            var s0 = half
+            var s1 = half
+            var s2 = half
+            for t in 0..<taps {
+              let w = k[t]
+              s0 &+= Int32(p[3 * t]) &* w
+              s1 &+= Int32(p[3 * t + 1]) &* w
+              s2 &+= Int32(p[3 * t + 2]) &* w
+            }
+            out[0] = s0.clippedToByte
+            out[1] = s1.clippedToByte
+            out[2] = s2.clippedToByte
+            out += 3
+          }
+        }
+      }
+    }
+  }
+
+  /// The plain horizontal pass: each output sums its own `count` taps, as Pillow does.
+  /// Kept as the reference for `horizontalPass`, and used when the image is narrower than
+  /// the filter.
+  public static func horizontalPassReference(
     _ input: UnsafePointer<UInt8>, stride: Int, rows: Int, weights: ResampleWeights,
     outputColumns: Range<Int>, into output: UnsafeMutablePointer<UInt8>
   ) {

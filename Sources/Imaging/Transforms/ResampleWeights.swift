@@ -8,22 +8,22 @@ import Foundation
 /// real weight times 2^22 rounded half away from zero. When shrinking, the triangle
 /// filter is stretched by the scale factor (support = scale), which is Pillow's
 /// antialiasing; when enlarging, the support is one input sample.
-struct ResampleWeights {
+public struct ResampleWeights: Sendable {
   /// Pillow's `PRECISION_BITS = 32 - 8 - 2`: 8 bits of data and 2 spare bits for
   /// filters whose partial sums overshoot.
-  static let precisionBits = 22
+  public static let precisionBits = 22
 
-  let inputSize: Int
-  let outputSize: Int
+  public let inputSize: Int
+  public let outputSize: Int
   /// The stride between the weight rows of two outputs (Pillow's `ksize`).
-  let taps: Int
-  var start: [Int]
-  var count: [Int]
-  var weights: [Int32]
+  public let taps: Int
+  public internal(set) var start: [Int]
+  public internal(set) var count: [Int]
+  public internal(set) var weights: [Int32]
 
   /// Weights mapping `inputSize` samples to `outputSize` samples over the input range
   /// `origin ..< origin + extent` (Pillow's `box`; the whole axis by default).
-  init(inputSize: Int, outputSize: Int, origin: Double = 0, extent: Double? = nil) {
+  public init(inputSize: Int, outputSize: Int, origin: Double = 0, extent: Double? = nil) {
     precondition(inputSize > 0 && outputSize > 0, "ResampleWeights: \(inputSize)->\(outputSize)")
     self.inputSize = inputSize
     self.outputSize = outputSize
@@ -62,6 +62,22 @@ struct ResampleWeights {
       start[o] = first
       count[o] = n
     }
+  }
+
+  /// The same weights with every output reading exactly `taps` inputs: windows that
+  /// would pass the end start earlier, with zero weights on the extra inputs. Nil when the
+  /// input is shorter than `taps`.
+  func fixedTaps() -> (start: [Int], weights: [Int32])? {
+    guard inputSize >= taps else { return nil }
+    var start = self.start
+    var padded = [Int32](repeating: 0, count: outputSize * taps)
+    for o in 0..<outputSize {
+      let shifted = min(start[o], inputSize - taps)
+      let offset = start[o] - shifted
+      for k in 0..<count[o] { padded[o * taps + offset + k] = weights[o * taps + k] }
+      start[o] = shifted
+    }
+    return (start, padded)
   }
 
   private func triangle(_ x: Double) -> Double {
