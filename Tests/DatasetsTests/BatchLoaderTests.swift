@@ -121,7 +121,7 @@ struct BatchLoaderTests {
       throws: DatasetError.undecodableImage(
         path: folder.appendingPathComponent("metadata.csv").path, line: 4,
         image: folder.appendingPathComponent("img2.ppm").path,
-        reason: "PPM: 27 sample bytes expected, 2 present")
+        reason: "truncated PPM: the raster needs 27 bytes, found 2")
     ) { try Self.allBatches(stopping) }
 
     let skipping = BatchLoader(
