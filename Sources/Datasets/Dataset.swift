@@ -8,6 +8,32 @@ public enum DatasetKind: String, CaseIterable, Sendable {
   case celebA = "celeba"
   /// Any folder with a Waterbirds-style `metadata.csv` (also the synthetic dataset).
   case folder
+
+  /// Which dataset the folder at `root` looks like: CelebA when it holds CelebA's
+  /// attribute lists or image folder, Waterbirds when its `metadata.csv` has the
+  /// Waterbirds columns and 11,788 rows (the published tarball), otherwise `folder`.
+  /// Recognised datasets get their group counts checked against the published ones.
+  public static func recognize(at root: URL) -> DatasetKind {
+    let fm = FileManager.default
+    let celebAMarkers = ["list_attr_celeba.txt", "list_attr_celeba.csv", "img_align_celeba"]
+    if celebAMarkers.contains(where: { fm.fileExists(atPath: root.appendingPathComponent($0).path) }
+    ) {
+      return .celebA
+    }
+    let metadata = root.appendingPathComponent("metadata.csv")
+    guard let data = fm.contents(atPath: metadata.path),
+      let header = data.split(separator: UInt8(ascii: "\n"), maxSplits: 1).first
+    else { return .folder }
+    let columns = String(decoding: header, as: UTF8.self)
+      .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    let rows = data.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+    let waterbirdsColumns = ["img_id", "img_filename", "y", "split", "place", "place_filename"]
+    // 11,788 images plus the header; a missing final newline leaves one line uncounted.
+    if waterbirdsColumns.allSatisfy(columns.contains) && (11788...11789).contains(rows) {
+      return .waterbirds
+    }
+    return .folder
+  }
 }
 
 /// The metadata of a dataset on disk: every sample of every split, in file order.

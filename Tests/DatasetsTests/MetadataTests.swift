@@ -186,3 +186,24 @@ struct MetadataTests {
     ) { try Dataset.load(.celebA, at: folder) }
   }
 }
+
+@Suite("DatasetKind.recognize")
+struct RecognizeTests {
+  @Test("CelebA files, the Waterbirds tarball's metadata, or a plain folder")
+  func recognize() throws {
+    let celeba = Fixtures.temporaryDirectory("rec-celeba")
+    try MetadataTests.write(
+      ["list_eval_partition.txt": "", "list_attr_celeba.txt": ""], in: celeba)
+    #expect(DatasetKind.recognize(at: celeba) == .celebA)
+
+    let waterbirds = Fixtures.temporaryDirectory("rec-waterbirds")
+    var rows = "img_id,img_filename,y,split,place,place_filename\n"
+    for i in 0..<11788 { rows += "\(i),a/\(i).jpg,0,0,0,p.jpg\n" }
+    try MetadataTests.write(["metadata.csv": rows], in: waterbirds)
+    #expect(DatasetKind.recognize(at: waterbirds) == .waterbirds)
+
+    let small = Fixtures.temporaryDirectory("rec-small")
+    try MetadataTests.write(["metadata.csv": MetadataTests.waterbirds], in: small)
+    #expect(DatasetKind.recognize(at: small) == .folder)
+  }
+}
