@@ -277,12 +277,16 @@ public final class BatchIterator: @unchecked Sendable {
     pending = (done, box)
   }
 
-  /// The next batch, or nil at the end of the epoch.
+  /// The next batch, or nil at the end of the epoch. With `.skip`, a batch may hold fewer
+  /// images than the batch size; one whose images were all skipped is passed over.
   public func next() throws -> Batch? {
-    guard let current = pending else { return nil }
-    current.done.wait()
-    schedule()
-    return try current.result.value!.get()
+    while let current = pending {
+      current.done.wait()
+      schedule()
+      let batch = try current.result.value!.get()
+      if batch.count > 0 { return batch }
+    }
+    return nil
   }
 
   deinit {

@@ -130,6 +130,16 @@ struct BatchLoaderTests {
     #expect(batches.flatMap(\.indices) == [0, 1, 3])
     #expect(batches[0].images.count == 3 * 3 * 8 * 8)
     #expect(skipping.skipped == [2])
+
+    // A batch whose images are all skipped is passed over.
+    let pairs = BatchLoader(
+      split: split, batchSize: 2, transform: transform, undecodable: .skip)
+    let folder2 = try Self.makeFolder(count: 4, broken: [0, 1])
+    let split2 = try Dataset.load(.folder, at: folder2).split(.train)
+    let firstTwoBroken = BatchLoader(
+      split: split2, batchSize: 2, transform: transform, undecodable: .skip)
+    #expect(try Self.allBatches(firstTwoBroken).map(\.indices) == [[2, 3]])
+    #expect(try Self.allBatches(pairs).map(\.indices) == [[0, 1], [3]])
   }
 
   @Test("a missing image file is an error naming the metadata line")
