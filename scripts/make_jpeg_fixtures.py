@@ -84,6 +84,9 @@ CASES = [
     ("restart_progressive.jpg", (64, 48),
      dict(quality=75, subsampling=2, progressive=True, restart_marker_blocks=3),
      "progressive with restart markers (EOB runs reset)"),
+    ("restart_large_420.jpg", (160, 96),
+     dict(quality=90, subsampling=2, restart_marker_blocks=8),
+     "160x96 4:2:0 q90, restart every 8 MCUs (source of the damaged copy)"),
     ("optimized_420.jpg", (33, 47), dict(quality=75, subsampling=2, optimize=True),
      "4:2:0 with optimised Huffman tables"),
     ("rgb_adobe_444.jpg", (33, 47), dict(quality=90, subsampling=0, keep_rgb=True),
@@ -108,8 +111,22 @@ def make_fixtures():
         decoded = Image.open(OUT / name).convert("RGB")
         (OUT / (name + ".rgb")).write_bytes(decoded.tobytes())
         rows.append(f"{name}\t{decoded.width}\t{decoded.height}\t{what}")
+    # Damaged copies: 60% of the third restart interval's data removed, so the decoder
+    # meets the next RST marker before the interval is complete. libjpeg warns, leaves
+    # the interval's remaining MCUs empty and resynchronises; Pillow returns the image.
+    # (A progressive file damaged this way makes Pillow raise "broken data stream".)
+    for source, name in [("restart_large_420.jpg", "damaged_restart_420.jpg")]:
+        data = (OUT / source).read_bytes()
+        rst = [i for i in range(len(data) - 1)
+               if data[i] == 0xFF and 0xD0 <= data[i + 1] <= 0xD7]
+        cut = (rst[3] - rst[2]) * 6 // 10
+        (OUT / name).write_bytes(data[:rst[3] - cut] + data[rst[3]:])
+        decoded = Image.open(OUT / name).convert("RGB")
+        (OUT / (name + ".rgb")).write_bytes(decoded.tobytes())
+        rows.append(f"{name}\t{decoded.width}\t{decoded.height}\t"
+                    f"{source} with {cut} bytes cut before its 4th RST marker")
     (OUT / "index.tsv").write_text("\n".join(rows) + "\n")
-    print(f"wrote {len(CASES)} fixtures to {OUT}")
+    print(f"wrote {len(rows) - 1} fixtures to {OUT}")
 
 
 def check_encoder(directory):

@@ -45,6 +45,17 @@ struct JPEGInverseDCTTests {
     }
   }
 
+  @Test("overflowing coefficients saturate as libjpeg-turbo's x86 SIMD IDCT does")
+  func saturation() {
+    // DC 2047 * quantiser 255 = 521985 wraps to 521985 - 8 * 65536 = -2303 in 16 bits;
+    // times 4 is -9212, (-9212 + 16) >> 5 = -288, saturated to -128: sample 0.
+    var coefficients = [Int16](repeating: 0, count: 64)
+    coefficients[0] = 2047
+    let (fast, reference) = Self.both(coefficients, [Int32](repeating: 255, count: 64))
+    #expect(fast == reference)
+    #expect(fast[0] == 0 && fast[7 * 11 + 7] == 0)
+  }
+
   @Test("a DC-only block gives the constant libjpeg computes")
   func dcOnly() {
     // DC 10 with quantiser 16: 160 << 2 = 640, (640 + 16) >> 5 = 20, + 128 = 148.

@@ -16,6 +16,14 @@ struct JPEGBitReader {
   private(set) var bitCount = 0
   /// Whether zero bits had to be invented past the end of the file.
   private(set) var ranPastEnd = false
+  /// Bit patterns met that are no code of their table (libjpeg's warnings).
+  private(set) var invalidCodes = 0
+  /// Zero bits appended after the end of the data, at the tail of `buffer`.
+  private var paddedBits = 0
+
+  /// Whether some of the bits consumed so far were invented zeros: the data ended (at a
+  /// marker or the end of the file) before the decoder had what it needed.
+  var isExhausted: Bool { paddedBits > bitCount }
 
   init(data: UnsafePointer<UInt8>, count: Int, position: Int) {
     self.data = data
@@ -63,8 +71,9 @@ struct JPEGBitReader {
           // A marker (or fill bytes before one): the scan's data ends here.
           end = position
         }
-      } else if position >= count {
-        ranPastEnd = true
+      } else {
+        paddedBits += 8
+        if position >= count { ranPastEnd = true }
       }
       buffer |= byte << UInt64(56 - bitCount)
       bitCount += 8
@@ -148,7 +157,12 @@ struct JPEGBitReader {
       }
       length += 1
     }
-    return nil
+    // No code matches: libjpeg warns ("Corrupt JPEG data: bad Huffman code"), drops the
+    // 17 bits it has examined and returns symbol 0, then decodes on (the next restart
+    // marker usually resynchronises). Pillow returns that image, so we do the same.
+    consume(17)
+    invalidCodes += 1
+    return 0
   }
 
   /// Drops buffered bits and resumes after the next restart marker (RST0-RST7), skipping
@@ -157,6 +171,7 @@ struct JPEGBitReader {
   mutating func restart() -> Bool {
     buffer = 0
     bitCount = 0
+    paddedBits = 0
     var p = position
     while p + 1 < count {
       if data[p] == 0xFF {

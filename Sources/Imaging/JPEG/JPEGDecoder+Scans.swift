@@ -61,7 +61,7 @@ extension JPEGDecodingState {
     guard complete else {
       throw JPEGError.corrupt(
         marker: "SOS", offset: decoder.reader.position,
-        reason: "an invalid Huffman code in scan \(scanNumber)")
+        reason: "an invalid Huffman code or symbol in scan \(scanNumber)")
     }
     if decoder.reader.ranPastEnd {
       throw JPEGError.truncated(
@@ -110,6 +110,10 @@ struct JPEGScanDecoder {
   var predictors = SIMD4<Int32>.zero
   var endOfBandRun = 0
   var mcusToRestart = 0
+  /// Set once the data of the current restart interval ran out: like libjpeg
+  /// (`insufficient_data`), the interval's remaining MCUs are then left empty (zero
+  /// coefficients) rather than decoded from invented zero bits.
+  var dataExhausted = false
 
   init(
     reader: JPEGBitReader, kind: ScanKind, dcTables: [JPEGHuffmanLookup],
@@ -138,8 +142,10 @@ struct JPEGScanDecoder {
         let bandRow = banded ? 0 : row
         var block = coefficients + c.coefficientOffset + bandRow * c.blocksPerLine * 64
         for _ in 0..<c.widthInBlocks {
-          beginMCU()
-          guard decodeBlock(0, block) else { return false }
+          if beginMCU() {
+            guard decodeBlock(0, block) else { return false }
+            dataExhausted = reader.isExhausted
+          }
           block += 64
         }
         finishRow?(row)
@@ -149,8 +155,7 @@ struct JPEGScanDecoder {
     // Interleaved: each MCU holds h x v blocks of every component, in raster order.
     for mcuRow in 0..<frame.mcusPerColumn {
       let bandRow = banded ? 0 : mcuRow
-      for mcuColumn in 0..<frame.mcusPerLine {
-        beginMCU()
+      for mcuColumn in 0..<frame.mcusPerLine where beginMCU() {
         for i in components.indices {
           let c = components[i]
           for v in 0..<c.verticalSampling {
@@ -162,6 +167,7 @@ struct JPEGScanDecoder {
             }
           }
         }
+        dataExhausted = reader.isExhausted
       }
       finishRow?(mcuRow)
     }
@@ -169,17 +175,20 @@ struct JPEGScanDecoder {
   }
 
   /// Restart markers come every `restartInterval` MCUs (F.1.2.3): they reset the bit
-  /// stream, the DC predictions and the end-of-band run.
+  /// stream, the DC predictions and the end-of-band run. Returns whether the MCU should
+  /// be decoded (false while the interval's data is exhausted).
   @inline(__always)
-  mutating func beginMCU() {
-    guard restartInterval > 0 else { return }
+  mutating func beginMCU() -> Bool {
+    guard restartInterval > 0 else { return !dataExhausted }
     if mcusToRestart == 0 {
-      _ = reader.restart()
+      // libjpeg keeps the out-of-data state when no restart marker was found.
+      if reader.restart() { dataExhausted = false }
       predictors = .zero
       endOfBandRun = 0
       mcusToRestart = restartInterval
     }
     mcusToRestart -= 1
+    return !dataExhausted
   }
 
   /// One block of the scan's `i`-th component.

@@ -16,16 +16,22 @@
 // components (CMYK/YCCK; converting them is possible but no dataset needs it), heights
 // defined by a DNL marker, fractional sampling ratios (libjpeg rejects those too).
 //
-// Where the output may differ from libjpeg-turbo: only on corrupt data. libjpeg warns and
-// substitutes zeros for an invalid Huffman code; this decoder throws instead. libjpeg's
-// SIMD IDCT multiplies coefficients by quantisers in 16 bits, so absurd coefficients wrap
-// there and not here. Truncated files (no EOI) are rejected as Pillow rejects them.
+// Damaged files are handled as libjpeg-turbo handles them, so Pillow's pixels come out
+// even then: junk between segments and before restart markers is skipped, a bit
+// pattern that is no Huffman code decodes as symbol 0 after 17 bits, and the IDCT
+// saturates like libjpeg-turbo's x86 SIMD code (see JPEGInverseDCT); when a restart
+// interval's data runs out (a marker comes early), the MCU being decoded gets zero bits
+// and the interval's remaining MCUs stay empty, as in libjpeg. Files cut short (no EOI)
+// throw `.truncated`, as Pillow raises "image file is truncated". Other damage (a
+// restart marker with the wrong number, libjpeg's `resync_to_restart` cases) may
+// decode differently from libjpeg.
 //
 // Speed (decode alone, one thread, release build, 2-core machine shared with other jobs,
 // medians of 9 rounds alternating with Pillow 13 `Image.open(BytesIO(b)).convert('RGB')`
-// in the same run; test images are pil_flower.jpg resized and saved by Pillow, 4:2:0):
-//   500x375 q75 (27 KB): 368 images/s, Pillow 208;  500x375 q95 (57 KB): 203 vs 116;
-//   178x218 q75 (8 KB): 1196 images/s, Pillow 836.
+// in the same run; test images are pil_flower.jpg resized and saved by Pillow, 4:2:0).
+// At load average 7:  500x375 q75 (27 KB) 368 images/s vs Pillow 208; 500x375 q95
+// (57 KB) 203 vs 116; 178x218 q75 (8 KB) 1196 vs 836. At load average 14: 225 vs 108,
+// 143 vs 89, 864 vs 317. So 1.4-2.7 times Pillow's rate; absolute figures follow load.
 // Measured with a scratch package that compiles Sources/Imaging with the same flags and
 // times `JPEGDecoder.decode` in a loop (not committed: the package has no bench target
 // for it yet). What made it fast: the SIMD IDCT, decoding sequential scans one MCU row

@@ -1,7 +1,15 @@
 /// Dequantisation and the 8x8 inverse DCT in integers, computing exactly what
-/// libjpeg-turbo's default `JDCT_ISLOW` computes (the Loeffler-Ligtenberg-Moschytz
-/// factorisation with 13-bit constants and 2 extra bits kept between passes). Its C and
-/// SIMD versions agree bit for bit on valid data, so matching it gives Pillow's pixels.
+/// libjpeg-turbo's default `JDCT_ISLOW` computes on x86-64, where Pillow runs its SIMD
+/// version (jidctint-avx2.asm / -sse2.asm): the Loeffler-Ligtenberg-Moschytz
+/// factorisation with 13-bit constants and 2 extra bits between passes.
+///
+/// On valid data that SIMD code and libjpeg's C code agree bit for bit. They differ on
+/// the absurd coefficients of corrupt files, because the SIMD code keeps samples in 16
+/// bits: dequantised values, x0 +- x4 and the odd sums x7 + x3 and x5 + x1 wrap around,
+/// each pass's outputs saturate to 16 bits, the final values saturate to -128...127
+/// (the C code wraps them modulo 1024 instead), and the first pass's shortcut for a
+/// block whose rows 1-7 are zero shifts in 16 bits. We reproduce the SIMD behaviour, so
+/// damaged files decode as Pillow decodes them too.
 enum JPEGInverseDCT {
   static let constBits: Int32 = 13
   static let pass1Bits: Int32 = 2
@@ -20,33 +28,44 @@ enum JPEGInverseDCT {
   static let fix2_562915447: Int32 = 20995
   static let fix3_072711026: Int32 = 25172
 
+  /// The low 16 bits of `value`, sign-extended (a 16-bit lane's wrap-around).
+  @inline(__always)
+  static func wrap16(_ value: Int32) -> Int32 { Int32(Int16(truncatingIfNeeded: value)) }
+
+  /// `value` saturated to -32768...32767 (packssdw).
+  @inline(__always)
+  static func saturate16(_ value: Int32) -> Int32 { min(max(value, -32768), 32767) }
+
+  /// A final value saturated to -128...127 and shifted by the 128 level offset.
+  @inline(__always)
+  static func sample(_ value: Int32) -> UInt8 {
+    UInt8(truncatingIfNeeded: min(max(value, -128), 127) + 128)
+  }
+
   /// Transforms one block: `coefficients` (64 quantised values, natural order) times
   /// `quantization` (64 values) gives 8 rows of 8 samples written at `output` with
   /// `stride` bytes between rows. Plain scalar version, the reference for
   /// `transformBlock`.
-  @inline(__always)
   static func transformBlockReference(
     _ coefficients: UnsafePointer<Int16>, _ quantization: UnsafePointer<Int32>,
     _ output: UnsafeMutablePointer<UInt8>, stride: Int,
     workspace: UnsafeMutablePointer<Int32>
   ) {
     // Pass 1: columns, from the dequantised input into the workspace, scaled by 2^2.
-    for column in 0..<8 {
-      let c = coefficients + column
-      let q = quantization + column
-      if c[8] == 0 && c[16] == 0 && c[24] == 0 && c[32] == 0 && c[40] == 0 && c[48] == 0
-        && c[56] == 0
-      {
-        // Only the DC term: the column is constant (the full computation gives the same).
-        let dc = (Int32(c[0]) &* q[0]) << pass1Bits
-        for row in 0..<8 { workspace[row * 8 + column] = dc }
-        continue
+    let dequantized = (0..<64).map { wrap16(Int32(coefficients[$0]) &* quantization[$0]) }
+    if (8..<64).allSatisfy({ coefficients[$0] == 0 }) {
+      // Rows 1-7 are zero: every column is its first value times 4.
+      for column in 0..<8 {
+        let value = wrap16(dequantized[column] << pass1Bits)
+        for row in 0..<8 { workspace[row * 8 + column] = value }
       }
-      butterfly(
-        Int32(c[0]) &* q[0], Int32(c[8]) &* q[8], Int32(c[16]) &* q[16], Int32(c[24]) &* q[24],
-        Int32(c[32]) &* q[32], Int32(c[40]) &* q[40], Int32(c[48]) &* q[48],
-        Int32(c[56]) &* q[56], shift: constBits - pass1Bits
-      ) { index, value in workspace[index * 8 + column] = value }
+    } else {
+      for column in 0..<8 {
+        let x = (0..<8).map { dequantized[$0 * 8 + column] }
+        butterfly(x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], shift: constBits - pass1Bits) {
+          index, value in workspace[index * 8 + column] = saturate16(value)
+        }
+      }
     }
 
     // Pass 2: rows, from the workspace to samples, removing the 2^2 and the 8 of the
@@ -56,21 +75,13 @@ enum JPEGInverseDCT {
       let out = output + row * stride
       butterfly(
         w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], shift: constBits + pass1Bits + 3
-      ) { index, value in out[index] = rangeLimit(value) }
+      ) { index, value in out[index] = sample(value) }
     }
   }
 
-  /// libjpeg's `range_limit[x & 1023]` after the IDCT: the value is taken modulo 1024
-  /// (as a signed 10-bit number), shifted by 128 and clamped to 0...255. The modulo only
-  /// matters for corrupt data, where it makes the result match libjpeg's.
-  @inline(__always)
-  static func rangeLimit(_ value: Int32) -> UInt8 {
-    let wrapped = ((value &+ 512) & 1023) - 512 + 128
-    return UInt8(truncatingIfNeeded: min(max(wrapped, 0), 255))
-  }
-
-  /// The 1-D 8-point inverse DCT of jidctint.c on x0...x7, descaled by `shift` bits with
-  /// rounding; `store(i, y_i)` receives the 8 results.
+  /// The 1-D 8-point inverse DCT of jidctint.c on x0...x7 (16-bit values), with the
+  /// 16-bit sums of the SIMD code, descaled by `shift` bits with rounding; `store(i, y_i)`
+  /// receives the 8 results.
   @inline(__always)
   static func butterfly(
     _ x0: Int32, _ x1: Int32, _ x2: Int32, _ x3: Int32, _ x4: Int32, _ x5: Int32,
@@ -80,8 +91,8 @@ enum JPEGInverseDCT {
     let z1 = (x2 &+ x6) &* fix0_541196100
     let tmp2 = z1 &+ x6 &* -fix1_847759065
     let tmp3 = z1 &+ x2 &* fix0_765366865
-    let tmp0 = (x0 &+ x4) << constBits
-    let tmp1 = (x0 &- x4) << constBits
+    let tmp0 = wrap16(x0 &+ x4) << constBits
+    let tmp1 = wrap16(x0 &- x4) << constBits
     let tmp10 = tmp0 &+ tmp3
     let tmp13 = tmp0 &- tmp3
     let tmp11 = tmp1 &+ tmp2
@@ -90,8 +101,8 @@ enum JPEGInverseDCT {
     // Odd part (x7, x5, x3, x1), per figure 8 of the LL&M paper.
     let s1 = x7 &+ x1
     let s2 = x5 &+ x3
-    let s3 = x7 &+ x3
-    let s4 = x5 &+ x1
+    let s3 = wrap16(x7 &+ x3)
+    let s4 = wrap16(x5 &+ x1)
     let z5 = (s3 &+ s4) &* fix1_175875602
     let m1 = s1 &* -fix0_899976223
     let m2 = s2 &* -fix2_562915447
@@ -128,51 +139,39 @@ enum JPEGInverseDCT {
       c.loadUnaligned(fromByteOffset: row * 16, as: SIMD8<Int16>.self)
     }
     let rows16 = (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7))
-    var any = rows16.1 | rows16.2 | rows16.3 | rows16.4 | rows16.5 | rows16.6 | rows16.7
-    any |= rows16.0 &* SIMD8<Int16>(0, 1, 1, 1, 1, 1, 1, 1)
-    if any == .zero {
-      // Pass 1 gives dc << 2 everywhere, pass 2 descales that by 5 bits with rounding.
-      let dc = Int32(coefficients[0]) &* quantization[0]
-      let value = rangeLimit(((dc << pass1Bits) &+ 16) >> 5)
-      for row in 0..<8 {
-        UnsafeMutableRawPointer(output + row * stride).storeBytes(
-          of: SIMD8<UInt8>(repeating: value), as: SIMD8<UInt8>.self)
+    let q = UnsafeRawPointer(quantization)
+    @inline(__always) func dequantized(_ row: SIMD8<Int16>, _ index: Int) -> Row {
+      wrap16(
+        Row(truncatingIfNeeded: row) &* q.loadUnaligned(fromByteOffset: index * 32, as: Row.self))
+    }
+    let row0 = dequantized(rows16.0, 0)
+    let upper = rows16.1 | rows16.2 | rows16.3 | rows16.4 | rows16.5 | rows16.6 | rows16.7
+    if upper == .zero {
+      // Rows 1-7 are zero: pass 1 gives each column's first value times 4 (in 16 bits).
+      let w = wrap16(row0 &<< pass1Bits)
+      if w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0
+        && w[7] == 0
+      {
+        // DC only: pass 2 on (w0, 0, ..., 0) descales w0 by 5 bits with rounding.
+        let value = sample((w[0] &+ 16) >> 5)
+        for row in 0..<8 {
+          UnsafeMutableRawPointer(output + row * stride).storeBytes(
+            of: SIMD8<UInt8>(repeating: value), as: SIMD8<UInt8>.self)
+        }
+        return
       }
+      let y = secondPass((w, w, w, w, w, w, w, w))
+      storeRows(y, output, stride: stride)
       return
     }
 
-    let q = UnsafeRawPointer(quantization)
-    @inline(__always) func dequantized(_ row: SIMD8<Int16>, _ index: Int) -> Row {
-      Row(truncatingIfNeeded: row) &* q.loadUnaligned(fromByteOffset: index * 32, as: Row.self)
-    }
     // Pass 1: lanes are columns; rows of coefficients go in, rows of the workspace out.
     let w = butterflySIMD(
-      dequantized(rows16.0, 0), dequantized(rows16.1, 1), dequantized(rows16.2, 2),
+      row0, dequantized(rows16.1, 1), dequantized(rows16.2, 2),
       dequantized(rows16.3, 3), dequantized(rows16.4, 4), dequantized(rows16.5, 5),
       dequantized(rows16.6, 6), dequantized(rows16.7, 7), shift: constBits - pass1Bits)
-    // Pass 2 works along rows: transpose so that lanes are rows and vector k holds
-    // column k, then every output vector j holds column j of the result.
-    let t = transpose(w)
-    let y = butterflySIMD(
-      t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, shift: constBits + pass1Bits + 3)
-    let columns = transpose(y)
-    let limited = (
-      rangeLimitSIMD(columns.0), rangeLimitSIMD(columns.1), rangeLimitSIMD(columns.2),
-      rangeLimitSIMD(columns.3), rangeLimitSIMD(columns.4), rangeLimitSIMD(columns.5),
-      rangeLimitSIMD(columns.6), rangeLimitSIMD(columns.7)
-    )
-    @inline(__always) func store(_ row: Int, _ values: SIMD8<UInt8>) {
-      UnsafeMutableRawPointer(output + row * stride).storeBytes(
-        of: values, as: SIMD8<UInt8>.self)
-    }
-    store(0, limited.0)
-    store(1, limited.1)
-    store(2, limited.2)
-    store(3, limited.3)
-    store(4, limited.4)
-    store(5, limited.5)
-    store(6, limited.6)
-    store(7, limited.7)
+    let y = secondPass(w)
+    storeRows(y, output, stride: stride)
   }
 
   typealias Block = (
@@ -180,13 +179,39 @@ enum JPEGInverseDCT {
     SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>
   )
 
-  /// `rangeLimit` on 8 lanes, narrowed to bytes.
+  /// Pass 2 on the workspace rows (lanes are columns): transposes them so that lanes
+  /// are rows and vector k holds column k, then transforms; vector j of the result holds
+  /// column j of the output.
   @inline(__always)
-  static func rangeLimitSIMD(_ value: SIMD8<Int32>) -> SIMD8<UInt8> {
-    let wrapped = ((value &+ 512) & 1023) &- 384
-    let clamped = pointwiseMax(pointwiseMin(wrapped, SIMD8(repeating: 255)), SIMD8.zero)
-    return SIMD8<UInt8>(truncatingIfNeeded: clamped)
+  static func secondPass(_ workspace: Block) -> Block {
+    let t = transpose(workspace)
+    return butterflySIMD(
+      t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, shift: constBits + pass1Bits + 3)
   }
+
+  /// Saturates output columns to samples and stores them as 8 rows.
+  @inline(__always)
+  static func storeRows(_ columns: Block, _ output: UnsafeMutablePointer<UInt8>, stride: Int) {
+    let rows = transpose(columns)
+    @inline(__always) func store(_ row: Int, _ values: SIMD8<Int32>) {
+      let limited = pointwiseMax(
+        pointwiseMin(values, SIMD8(repeating: 127)), SIMD8(repeating: -128))
+      UnsafeMutableRawPointer(output + row * stride).storeBytes(
+        of: SIMD8<UInt8>(truncatingIfNeeded: limited &+ 128), as: SIMD8<UInt8>.self)
+    }
+    store(0, rows.0)
+    store(1, rows.1)
+    store(2, rows.2)
+    store(3, rows.3)
+    store(4, rows.4)
+    store(5, rows.5)
+    store(6, rows.6)
+    store(7, rows.7)
+  }
+
+  /// `wrap16` on 8 lanes.
+  @inline(__always)
+  static func wrap16(_ value: SIMD8<Int32>) -> SIMD8<Int32> { (value &<< 16) &>> 16 }
 
   /// The 8x8 transpose of a block held as 8 vectors.
   @inline(__always)
@@ -197,7 +222,7 @@ enum JPEGInverseDCT {
     return (column(0), column(1), column(2), column(3), column(4), column(5), column(6), column(7))
   }
 
-  /// `butterfly` on 8 independent lanes.
+  /// `butterfly` on 8 independent lanes, outputs saturated to 16 bits.
   @inline(__always)
   static func butterflySIMD(
     _ x0: SIMD8<Int32>, _ x1: SIMD8<Int32>, _ x2: SIMD8<Int32>, _ x3: SIMD8<Int32>,
@@ -207,8 +232,8 @@ enum JPEGInverseDCT {
     let z1 = (x2 &+ x6) &* fix0_541196100
     let tmp2 = z1 &+ x6 &* -fix1_847759065
     let tmp3 = z1 &+ x2 &* fix0_765366865
-    let tmp0 = (x0 &+ x4) &<< constBits
-    let tmp1 = (x0 &- x4) &<< constBits
+    let tmp0 = wrap16(x0 &+ x4) &<< constBits
+    let tmp1 = wrap16(x0 &- x4) &<< constBits
     let tmp10 = tmp0 &+ tmp3
     let tmp13 = tmp0 &- tmp3
     let tmp11 = tmp1 &+ tmp2
@@ -216,8 +241,8 @@ enum JPEGInverseDCT {
 
     let s1 = x7 &+ x1
     let s2 = x5 &+ x3
-    let s3 = x7 &+ x3
-    let s4 = x5 &+ x1
+    let s3 = wrap16(x7 &+ x3)
+    let s4 = wrap16(x5 &+ x1)
     let z5 = (s3 &+ s4) &* fix1_175875602
     let m1 = s1 &* -fix0_899976223
     let m2 = s2 &* -fix2_562915447
@@ -230,11 +255,13 @@ enum JPEGInverseDCT {
 
     let round = SIMD8<Int32>(repeating: Int32(1) << (shift - 1))
     let s = SIMD8<Int32>(repeating: shift)
+    @inline(__always) func out(_ v: SIMD8<Int32>) -> SIMD8<Int32> {
+      pointwiseMax(
+        pointwiseMin((v &+ round) &>> s, SIMD8(repeating: 32767)), SIMD8(repeating: -32768))
+    }
     return (
-      (tmp10 &+ o3 &+ round) &>> s, (tmp11 &+ o2 &+ round) &>> s,
-      (tmp12 &+ o1 &+ round) &>> s, (tmp13 &+ o0 &+ round) &>> s,
-      (tmp13 &- o0 &+ round) &>> s, (tmp12 &- o1 &+ round) &>> s,
-      (tmp11 &- o2 &+ round) &>> s, (tmp10 &- o3 &+ round) &>> s
+      out(tmp10 &+ o3), out(tmp11 &+ o2), out(tmp12 &+ o1), out(tmp13 &+ o0),
+      out(tmp13 &- o0), out(tmp12 &- o1), out(tmp11 &- o2), out(tmp10 &- o3)
     )
   }
 }
