@@ -48,6 +48,11 @@ public final class BatchLoader: @unchecked Sendable {
     self.decode = decode
   }
 
+  /// The default folder for evaluation caches: `.spurious-cache` inside the dataset.
+  public static func defaultCacheDirectory(for dataset: Dataset) -> URL {
+    dataset.root.appendingPathComponent(".spurious-cache")
+  }
+
   /// Positions within the split of images skipped as undecodable so far (with `.skip`).
   public var skipped: [Int] {
     lock.lock()
