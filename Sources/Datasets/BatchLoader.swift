@@ -33,7 +33,7 @@ public final class BatchLoader: @unchecked Sendable {
     seed: UInt64 = 0, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
     undecodable: UndecodableImagePolicy = .stop,
     normalization: ImageNormalization = .imageNet, cacheDirectory: URL? = nil,
-    decode: @escaping @Sendable ([UInt8]) throws -> RGBImage = ImageFileDecoder.decode
+    decode: @escaping @Sendable ([UInt8]) throws -> RGBImage = { try ImageFileDecoder.decode($0) }
   ) {
     precondition(batchSize > 0, "BatchLoader: batch size \(batchSize)")
     self.split = split

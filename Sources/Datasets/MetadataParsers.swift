@@ -48,23 +48,50 @@ public enum MetadataParsers {
   public static func celebAAttributesText(_ bytes: [UInt8], path: String) throws
     -> AttributeTable
   {
-    let lines = splitLines(bytes)
+    // Byte-level: 200k rows of 41 fields would be 8M short strings otherwise (seconds).
+    let lines = splitLineBytes(bytes)
     guard lines.count >= 2 else {
       throw DatasetError.malformedCSV(
         path: path, line: lines.count + 1, reason: "expected a count line and a names line")
     }
-    let countWords = words(lines[0].text)
+    let countText = String(decoding: lines[0].bytes, as: UTF8.self)
+    let countWords = words(countText)
     guard countWords.count == 1, let declared = Int(countWords[0]), declared >= 0 else {
       throw DatasetError.invalidValue(
         path: path, line: 1, column: "count", expected: "the number of images",
-        found: lines[0].text)
+        found: countText)
     }
-    let names = words(lines[1].text)
+    let names = words(String(decoding: lines[1].bytes, as: UTF8.self))
     var table = AttributeTable(path: path, names: names, images: [], lines: [], values: [])
+    table.images.reserveCapacity(declared)
+    table.lines.reserveCapacity(declared)
+    table.values.reserveCapacity(declared * names.count)
     for entry in lines.dropFirst(2) {
-      let w = words(entry.text)
-      if w.isEmpty { continue }
-      try appendRow(w, line: entry.number, to: &table)
+      let tokens = entry.bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+      if tokens.isEmpty { continue }
+      guard tokens.count == names.count + 1 else {
+        throw DatasetError.malformedCSV(
+          path: path, line: entry.number,
+          reason: "expected an image name and \(names.count) attribute values, found "
+            + "\(tokens.count) fields")
+      }
+      table.images.append(String(decoding: tokens[0], as: UTF8.self))
+      table.lines.append(entry.number)
+      for (k, token) in tokens.dropFirst().enumerated() {
+        let first = token.first!
+        if token.count == 1 && first == UInt8(ascii: "1") {
+          table.values.append(1)
+        } else if (token.count == 2 && first == UInt8(ascii: "-")
+          && token.last == UInt8(ascii: "1"))
+          || (token.count == 1 && first == UInt8(ascii: "0"))
+        {
+          table.values.append(-1)
+        } else {
+          throw DatasetError.invalidValue(
+            path: path, line: entry.number, column: names[k], expected: "-1 or 1",
+            found: String(decoding: token, as: UTF8.self))
+        }
+      }
     }
     if table.images.count != declared {
       throw DatasetError.inconsistentFiles(
@@ -106,15 +133,19 @@ public enum MetadataParsers {
         result[row.fields[id].trimmingSpaces] = (split, row.line)
       }
     } else {
-      for entry in splitLines(bytes) {
-        let w = words(entry.text)
+      result.reserveCapacity(bytes.count / 12)
+      for entry in splitLineBytes(bytes) {
+        let w = entry.bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
         if w.isEmpty { continue }
         guard w.count == 2 else {
           throw DatasetError.malformedCSV(
             path: path, line: entry.number,
             reason: "expected an image name and a split code, found \(w.count) fields")
         }
-        result[w[0]] = (try splitCode(w[1], path: path, line: entry.number), entry.number)
+        let code = String(decoding: w[1], as: UTF8.self)
+        result[String(decoding: w[0], as: UTF8.self)] = (
+          try splitCode(code, path: path, line: entry.number), entry.number
+        )
       }
     }
     return result
@@ -162,22 +193,21 @@ public enum MetadataParsers {
     }
   }
 
-  private struct Line {
-    var text: String
+  private struct LineBytes {
+    var bytes: ArraySlice<UInt8>
     var number: Int
   }
 
-  /// Lines of a text file (LF or CRLF), numbered from 1, BOM skipped.
-  private static func splitLines(_ bytes: [UInt8]) -> [Line] {
+  /// Lines of a text file as bytes (LF or CRLF), numbered from 1, BOM skipped.
+  private static func splitLineBytes(_ bytes: [UInt8]) -> [LineBytes] {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
-    var result: [Line] = []
+    var result: [LineBytes] = []
     for (index, raw) in body.split(
       separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false
     ).enumerated() {
-      var piece = raw
-      if piece.last == UInt8(ascii: "\r") { piece = piece.dropLast() }
-      result.append(Line(text: String(decoding: piece, as: UTF8.self), number: index + 1))
+      result.append(
+        LineBytes(bytes: raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw, number: index + 1))
     }
     return result
   }
