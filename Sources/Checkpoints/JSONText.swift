@@ -135,7 +135,10 @@ enum JSONText {
     }
 
     mutating func string() throws -> String {
-      try literal("\"")
+      guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
+        throw error("a quoted string")
+      }
+      position += 1
       var scalars = String.UnicodeScalarView()
       var run = position
       func flush(_ end: Int) throws {

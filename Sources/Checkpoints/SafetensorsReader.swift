@@ -41,7 +41,14 @@ enum SafetensorsReader {
     let header = try reader.take(headerLength)
     let dataStart = reader.position
     let dataLength = bytes.count - dataStart
-    let json = try JSONText.parse(header)
+    let json: PickleValue
+    do {
+      json = try JSONText.parse(header)
+    } catch CheckpointError.malformed(let file, let offset, let expected, let found) {
+      // The parser counts from the header's start, which is byte 8 of the file.
+      throw CheckpointError.malformed(
+        file: file, offset: offset + 8, expected: expected, found: found)
+    }
     guard let object = json.entries else {
       throw CheckpointError.malformed(
         file: "", offset: 8, expected: "a JSON object as header", found: json.kindDescription)

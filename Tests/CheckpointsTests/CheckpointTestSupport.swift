@@ -64,7 +64,7 @@ enum Crafted {
     [0x28] + items.flatMap { $0 } + [0x74]
   }
 
-  /// `_rebuild_tensor_v2(('storage', FloatStorage, key, 'cpu', numel), offset, shape,
+  /// `_rebuild_tensor_v2(('storage', FloatStorage, key, 'cpu', numel, None), offset, shape,
   /// strides, False, OrderedDict())` as pickle opcodes.
   static func tensor(key: String, numel: Int, offset: Int = 0, shape: [Int], strides: [Int])
     -> [UInt8]
@@ -72,7 +72,7 @@ enum Crafted {
     let pid =
       tuple([
         string("storage"), global("torch", "FloatStorage"), string(key),
-        string("cpu"), int(numel),
+        string("cpu"), int(numel), [0x4E],
       ]) + [0x51]
     return global("torch._utils", "_rebuild_tensor_v2")
       + tuple([
