@@ -214,7 +214,8 @@ struct PickleReader {
     let bytes = try input.take(length)
     if length == 0 { return .int(0) }
     if length <= 8 {
-      var value = Int(bytes.reversed().reduce(UInt64(0)) { ($0 << 8) | UInt64($1) })
+      var value = Int(
+        bitPattern: UInt(bytes.reversed().reduce(UInt64(0)) { ($0 << 8) | UInt64($1) }))
       let unused = (8 - length) * 8
       if unused > 0 { value = (value << unused) >> unused }  // sign-extend
       return .int(value)

@@ -57,66 +57,75 @@ struct TensorView {
   func decode(from storage: UnsafeRawBufferPointer, at position: Int) throws -> StoredTensor {
     let count = try validate(at: position)
     precondition(storage.count >= storageCount * dtype.byteWidth, "storage checked by caller")
-    let indices = elementIndices(count: count)
-    let width = dtype.byteWidth
-    func load<T: FixedWidthInteger>(_: T.Type, _ index: Int) -> T {
-      T(littleEndianBytes: UnsafeRawBufferPointer(rebasing: storage[(index * width)...]))
-    }
     switch dtype {
     case .float32:
-      return tensor(.float(indices.map { Float(bitPattern: load(UInt32.self, $0)) }))
+      return tensor(.float(gather(count, storage, UInt32.self) { Float(bitPattern: $0) }))
     case .float64:
-      return tensor(.float(indices.map { Float(Double(bitPattern: load(UInt64.self, $0))) }))
+      return tensor(.float(gather(count, storage, UInt64.self) { Float(Double(bitPattern: $0)) }))
     case .float16:
-      return tensor(
-        .float(indices.map { HalfPrecision.float(fromHalfBits: load(UInt16.self, $0)) }))
+      return tensor(.float(gather(count, storage, UInt16.self, HalfPrecision.float(fromHalfBits:))))
     case .bfloat16:
       return tensor(
-        .float(indices.map { HalfPrecision.float(fromBFloat16Bits: load(UInt16.self, $0)) }))
-    case .int64:
-      return tensor(.integer(indices.map { load(Int64.self, $0) }))
-    case .int32:
-      return tensor(.integer(indices.map { Int64(load(Int32.self, $0)) }))
-    case .int16:
-      return tensor(.integer(indices.map { Int64(load(Int16.self, $0)) }))
-    case .int8:
-      return tensor(.integer(indices.map { Int64(load(Int8.self, $0)) }))
-    case .uint8:
-      return tensor(.integer(indices.map { Int64(load(UInt8.self, $0)) }))
-    case .bool:
-      return tensor(.integer(indices.map { load(UInt8.self, $0) == 0 ? 0 : 1 }))
+        .float(gather(count, storage, UInt16.self, HalfPrecision.float(fromBFloat16Bits:))))
+    case .int64: return tensor(.integer(gather(count, storage, Int64.self) { $0 }))
+    case .int32: return tensor(.integer(gather(count, storage, Int32.self) { Int64($0) }))
+    case .int16: return tensor(.integer(gather(count, storage, Int16.self) { Int64($0) }))
+    case .int8: return tensor(.integer(gather(count, storage, Int8.self) { Int64($0) }))
+    case .uint8: return tensor(.integer(gather(count, storage, UInt8.self) { Int64($0) }))
+    case .bool: return tensor(.integer(gather(count, storage, UInt8.self) { $0 == 0 ? 0 : 1 }))
     }
+  }
+
+  /// Reads `count` elements stored as little-endian `Raw` and converts each: one tight
+  /// loop for a contiguous view (the common case, and the bulk of a large checkpoint),
+  /// an odometer walk over the strides otherwise.
+  private func gather<Raw: FixedWidthInteger, Element>(
+    _ count: Int, _ storage: UnsafeRawBufferPointer, _: Raw.Type,
+    _ convert: (Raw) -> Element
+  ) -> [Element] {
+    let width = MemoryLayout<Raw>.size
+    return [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+      if isContiguous || count <= 1 {
+        let base = offset &* width  // unused when the view is empty (offset unchecked)
+        for index in 0..<count {
+          let raw = storage.loadUnaligned(fromByteOffset: base + index * width, as: Raw.self)
+          (buffer.baseAddress! + index).initialize(to: convert(Raw(littleEndian: raw)))
+        }
+      } else {
+        var coordinates = [Int](repeating: 0, count: shape.count)
+        var element = offset
+        for index in 0..<count {
+          let raw = storage.loadUnaligned(fromByteOffset: element * width, as: Raw.self)
+          (buffer.baseAddress! + index).initialize(to: convert(Raw(littleEndian: raw)))
+          // Advance the last coordinate, carrying into earlier ones. Wrapping arithmetic:
+          // a size-1 dimension's stride is unchecked and may be huge, but it is added and
+          // taken away again, so the index is exact.
+          var axis = shape.count - 1
+          while axis >= 0 {
+            coordinates[axis] += 1
+            element &+= strides[axis]
+            if coordinates[axis] < shape[axis] { break }
+            element &-= strides[axis] &* shape[axis]
+            coordinates[axis] = 0
+            axis -= 1
+          }
+        }
+      }
+      initialized = count
+    }
+  }
+
+  /// Whether the strides are the row-major ones (dimensions of size 1 may have any).
+  private var isContiguous: Bool {
+    var expected = 1
+    for (size, stride) in zip(shape, strides).reversed() where size != 1 {
+      if stride != expected { return false }
+      expected *= size
+    }
+    return true
   }
 
   private func tensor(_ values: StoredTensor.Values) -> StoredTensor {
     StoredTensor(dtype: dtype, shape: shape, values: values)
-  }
-
-  /// Storage indices of the view's elements in row-major order: a contiguous range when
-  /// the strides are the row-major ones, else an odometer walk over the dimensions.
-  private func elementIndices(count: Int) -> LazyMapSequence<Range<Int>, Int> {
-    var contiguous = true
-    var expected = 1
-    for (size, stride) in zip(shape, strides).reversed() where size != 1 {
-      if stride != expected { contiguous = false }
-      expected *= size
-    }
-    if contiguous || count <= 1 {
-      let start = offset
-      return (0..<count).lazy.map { start + $0 }
-    }
-    // Row-major position to storage index: peel off one dimension at a time.
-    let shape = self.shape
-    let strides = self.strides
-    let start = offset
-    return (0..<count).lazy.map { position in
-      var rest = position
-      var index = start
-      for axis in stride(from: shape.count - 1, through: 0, by: -1) {
-        index += (rest % shape[axis]) * strides[axis]
-        rest /= shape[axis]
-      }
-      return index
-    }
   }
 }

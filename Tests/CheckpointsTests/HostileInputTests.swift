@@ -119,6 +119,31 @@ struct HostileInputTests {
     #expect(shortExpected.hasPrefix("storage '0' of 4 float32 elements"))
   }
 
+  @Test("a huge stride on a size-1 dimension reads the right elements") func hugeUnitStride()
+    throws
+  {
+    let file = Crafted.legacyFile(
+      object: Crafted.pickle(dictWith: [
+        ("w", Crafted.tensor(key: "0", numel: 4, shape: [2, 1, 2], strides: [1, Int.max, 2]))
+      ]), storages: [("0", [1, 2, 3, 4])])
+    let checkpoint = try Checkpoint.decode(file, name: "u.pth")
+    // Element (i, 0, k) is storage[i + 2k].
+    #expect(checkpoint["w"]?.floats == [1, 3, 2, 4])
+  }
+
+  @Test("regressions found by fuzzing: 8-byte negative LONG1, empty view at a huge offset")
+  func fuzzRegressions() throws {
+    // LONG1 with 8 bytes and the top bit set is a negative int (libFuzzer found a trap).
+    let negative = Crafted.legacyFile(
+      object: Crafted.pickle(dictWith: [("n", [0x8A, 8] + [UInt8](repeating: 0xFF, count: 8))]))
+    #expect(try Checkpoint.decode(negative, name: "n.pth").root?["n"] == .int(-1))
+    let empty = Crafted.legacyFile(
+      object: Crafted.pickle(dictWith: [
+        ("w", Crafted.tensor(key: "0", numel: 4, offset: Int.max, shape: [0], strides: [1]))
+      ]), storages: [("0", [1, 2, 3, 4])])
+    #expect(try Checkpoint.decode(empty, name: "e.pth")["w"]?.shape == [0])
+  }
+
   @Test("cycles, deep nesting and missing memo entries are errors") func pickleStructure() {
     // d = {'k': l}; l.append(l)
     let cycle = Crafted.legacyFile(
