@@ -6,11 +6,14 @@
 /// - optimizer state tensors are named `optimizer_state_dict.state.<index>.<name>`, with
 ///   `step` as a 0-d float32 tensor;
 /// - metadata `spurious.nesting`, `epoch`, `loss` and `spurious.param_groups` (the groups
-///   as JSON) carry the rest, next to any metadata the caller set.
+///   as JSON) carry the rest, next to any metadata the caller set;
+/// - other top-level values of the `.pth` (`extras`) are JSON in `spurious.extra.<key>`
+///   (tuples come back as lists).
 extension Checkpoint {
   static let optimizerTensorPrefix = "optimizer_state_dict.state."
   static let nestingKey = "spurious.nesting"
   static let parameterGroupsKey = "spurious.param_groups"
+  static let extraPrefix = "spurious.extra."
 
   init(safetensors contents: SafetensorsReader.Contents) {
     var model: [NamedTensor] = []
@@ -41,6 +44,12 @@ extension Checkpoint {
       nesting: metadata[Self.nestingKey].flatMap(CheckpointNesting.init(rawValue:)) ?? .bare,
       epoch: metadata["epoch"].flatMap { Int($0) }, loss: metadata["loss"].flatMap { Double($0) },
       metadata: metadata)
+    extras = metadata.keys.sorted().compactMap { key in
+      guard key.hasPrefix(Self.extraPrefix), let text = metadata[key],
+        let value = try? JSONText.parse(text)
+      else { return nil }
+      return PickleEntry(.string(String(key.dropFirst(Self.extraPrefix.count))), value)
+    }
     let groups = metadata[Self.parameterGroupsKey].flatMap { try? JSONText.parse($0) }?.items
     if !states.isEmpty || groups != nil {
       let parsed = (groups ?? []).compactMap { group -> OptimizerState.ParameterGroup? in
@@ -66,6 +75,11 @@ extension Checkpoint {
     if nesting != .bare { metadata[Self.nestingKey] = nesting.rawValue }
     if let epoch { metadata["epoch"] = String(epoch) }
     if let loss { metadata["loss"] = String(loss) }
+    for entry in extras {
+      if case .string(let key) = entry.key {
+        metadata[Self.extraPrefix + key] = JSONText.render(entry.value)
+      }
+    }
     if let optimizer {
       for state in optimizer.parameters {
         let prefix = Self.optimizerTensorPrefix + "\(state.index)."

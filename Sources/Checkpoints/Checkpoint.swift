@@ -52,12 +52,16 @@ public struct Checkpoint: Equatable, Sendable {
   public var metadata: [String: String]
   /// Whether every key had a `module.` prefix, which was removed.
   public var strippedModulePrefix: Bool
+  /// Other top-level values of a nested checkpoint (`'arch': 'resnet50'`, ...) without
+  /// tensors in them, written back by `PthWriter` and kept through safetensors.
+  public var extras: [PickleEntry]
   /// The whole pickled object of a `.pth` file (nil for safetensors), for inspection.
   public var root: PickleValue?
 
   public init(
     tensors: [NamedTensor], nesting: CheckpointNesting = .bare, epoch: Int? = nil,
-    loss: Double? = nil, optimizer: OptimizerState? = nil, metadata: [String: String] = [:]
+    loss: Double? = nil, optimizer: OptimizerState? = nil, metadata: [String: String] = [:],
+    extras: [PickleEntry] = []
   ) {
     self.format = .safetensors
     self.nesting = nesting
@@ -67,6 +71,7 @@ public struct Checkpoint: Equatable, Sendable {
     self.optimizer = optimizer
     self.metadata = metadata
     self.strippedModulePrefix = false
+    self.extras = extras
     self.root = nil
   }
 
@@ -111,8 +116,13 @@ public struct Checkpoint: Equatable, Sendable {
       throw CheckpointError.unsupported(
         file: "", offset: 257, feature: "tar checkpoint (PyTorch before 0.1.10)")
     }
-    if bytes[0] == PickleOpcode.proto { return .legacyPth }
+    // A legacy file opens with the pickled magic number: PROTO n, LONG1 of 10 bytes. A
+    // safetensors header length can also start with 0x80, so that test comes second.
+    if bytes[0] == PickleOpcode.proto && bytes[2] == PickleOpcode.long1 && bytes[3] == 10 {
+      return .legacyPth
+    }
     if SafetensorsReader.looksLike(bytes) { return .safetensors }
+    if bytes[0] == PickleOpcode.proto { return .legacyPth }
     throw CheckpointError.unknownFormat(
       file: "", found: preview(UnsafeRawBufferPointer(rebasing: bytes[0..<8])))
   }
@@ -163,6 +173,11 @@ public struct Checkpoint: Equatable, Sendable {
       loss = root["loss"]?.doubleValue
       optimizer = (root["optimizer_state_dict"] ?? root["optimizer"]).flatMap {
         OptimizerState(pickle: $0)
+      }
+      let known = [nesting.rawValue, "epoch", "loss", "optimizer_state_dict"]
+      extras = (root.entries ?? []).filter { entry in
+        guard case .string(let key) = entry.key else { return false }
+        return !known.contains(key) && !entry.value.containsTensor
       }
     }
     stripModulePrefix()

@@ -9,9 +9,9 @@ import Foundation
 ///   object is written back (every key, the `module.` prefix included); from
 ///   safetensors the layout recorded in the metadata is rebuilt.
 ///
-/// Limitation: converting a `.pth` to safetensors keeps only what a training run needs
-/// (tensors, epoch, loss, optimizer, nesting); other top-level values such as an
-/// `'arch'` string are dropped, and the report from `inspect` lists them.
+/// Converting a `.pth` to safetensors keeps the tensors, epoch, loss, optimizer,
+/// nesting and other top-level values without tensors (`extras`); tensors stored
+/// anywhere else in the pickled object (rare) are not carried over.
 public enum CheckpointConverter {
   /// The output formats, by file extension.
   public enum Target: Sendable {

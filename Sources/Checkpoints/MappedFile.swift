@@ -42,6 +42,8 @@ final class MappedFile {
       throw CheckpointError.io(
         file: path, reason: "cannot map: \(String(cString: strerror(errno)))")
     }
+    // Tensors are read front to back: ask for aggressive read-ahead.
+    _ = madvise(address, length, Int32(MADV_SEQUENTIAL))
     base = address
     bytes = UnsafeRawBufferPointer(start: address, count: length)
   }

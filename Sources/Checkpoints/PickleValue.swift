@@ -64,6 +64,22 @@ public enum PickleValue: Equatable, Sendable {
     return nil
   }
 
+  /// Whether a tensor appears anywhere inside (searched to a bounded depth; deeper
+  /// values count as containing one).
+  public var containsTensor: Bool {
+    func search(_ value: PickleValue, _ depth: Int) -> Bool {
+      guard depth < 16 else { return true }
+      switch value {
+      case .tensor: return true
+      case .list(let items), .tuple(let items): return items.contains { search($0, depth + 1) }
+      case .dict(let entries, _):
+        return entries.contains { search($0.key, depth + 1) || search($0.value, depth + 1) }
+      default: return false
+      }
+    }
+    return search(self, 0)
+  }
+
   /// A one-line summary (type and size, never the contents), for reports.
   public var kindDescription: String {
     switch self {

@@ -15,7 +15,8 @@ public enum PthWriter {
 
   /// Writes `checkpoint` with the layout its `nesting` names. For `.modelStateDict` this
   /// is the reference's `{'epoch', 'model_state_dict', 'optimizer_state_dict', 'loss'}`
-  /// (keys present only when set); a bare checkpoint is written as an OrderedDict.
+  /// (keys present only when set), then `extras`; a bare checkpoint is written as an
+  /// OrderedDict.
   public static func write(_ checkpoint: Checkpoint, to url: URL, forceZip64: Bool = false)
     throws
   {
@@ -56,6 +57,7 @@ public enum PthWriter {
       entries.append(PickleEntry(.string("optimizer_state_dict"), optimizer.pickleValue))
     }
     if let loss = checkpoint.loss { entries.append(PickleEntry(.string("loss"), .float(loss))) }
+    entries += checkpoint.extras
     return .dict(entries, ordered: false)
   }
 

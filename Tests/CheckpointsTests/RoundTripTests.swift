@@ -85,6 +85,33 @@ struct RoundTripTests {
           feature: "output extension (use .safetensors, .pth, .pth.tar or .pt)"))
   }
 
+  @Test("a safetensors header of 128 bytes (first byte 0x80, like a pickle) is safetensors")
+  func headerLengthLikePickle() throws {
+    let name = String(repeating: "w", count: 128 - 53)
+    let header = "{\"\(name)\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"
+    #expect(header.utf8.count == 128)
+    let data = Crafted.safetensors(header: header, dataLength: 4)
+    #expect(data.first == 0x80)
+    #expect(try Checkpoint.decode(data, name: "x").tensors.map(\.name) == [name])
+  }
+
+  @Test("top-level values such as 'arch' survive .pth to safetensors to .pth")
+  func extrasSurvive() throws {
+    let folder = Fixtures.temporaryDirectory("extras")
+    let safetensors = folder.appendingPathComponent("nested.safetensors")
+    let back = folder.appendingPathComponent("nested.pth")
+    try CheckpointConverter.convert(
+      from: Fixtures.url("checkpoints/state_dict_nested.pth"), to: safetensors)
+    #expect(
+      try Checkpoint.load(contentsOf: safetensors).metadata["spurious.extra.arch"] == "\"tiny\"")
+    try CheckpointConverter.convert(from: safetensors, to: back)
+    let final = try Checkpoint.load(contentsOf: back)
+    #expect(final.nesting == .stateDict)
+    #expect(final.root?["arch"] == .string("tiny"))
+    #expect(final.extras == [PickleEntry(.string("arch"), .string("tiny"))])
+    #expect(final["0.weight"] != nil)
+  }
+
   @Test("a .pth written back from its pickled object keeps every key and integer dtype")
   func pthRootRoundTrip() throws {
     let source = Fixtures.url("checkpoints/state_dict_nested.pth")
