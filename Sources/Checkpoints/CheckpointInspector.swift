@@ -44,7 +44,8 @@ public enum CheckpointInspector {
       lines.append(
         "optimizer: \(optimizer.parameters.count) parameter states"
           + (steps.isEmpty ? "" : ", step \(steps.map { formatted($0) }.joined(separator: "/"))")
-          + ", \(optimizer.groups.count) parameter groups")
+          + ", \(optimizer.groups.count) parameter group" + (optimizer.groups.count == 1 ? "" : "s")
+      )
       for (index, group) in optimizer.groups.enumerated() {
         let options = group.options.map {
           "\($0.key.stringValue ?? "?")=\(JSONText.render($0.value))"

@@ -10,25 +10,6 @@ struct PrimitiveTests {
     #expect(CRC32.checksum([UInt8]()) == 0)
   }
 
-  @Test("slicing-by-8 CRC agrees with the byte-at-a-time reference on ragged lengths")
-  func crcMatchesReference() {
-    var state: UInt64 = 0x1234_5678
-    let bytes = (0..<1037).map { _ -> UInt8 in
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return UInt8(truncatingIfNeeded: state >> 56)
-    }
-    bytes.withUnsafeBytes { raw in
-      for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 1037] {
-        let slice = UnsafeRawBufferPointer(rebasing: raw[0..<length])
-        #expect(CRC32.checksum(slice) == CRC32.checksumReference(slice), "length \(length)")
-      }
-      // Continuing from a previous value equals one pass over the whole.
-      let first = UnsafeRawBufferPointer(rebasing: raw[0..<301])
-      let rest = UnsafeRawBufferPointer(rebasing: raw[301...])
-      #expect(CRC32.checksum(rest, previous: CRC32.checksum(first)) == CRC32.checksum(raw))
-    }
-  }
-
   #if arch(x86_64) || arch(arm64)
     @Test("every float16 bit pattern widens exactly as Swift's Float16 does")
     func everyHalf() throws {
