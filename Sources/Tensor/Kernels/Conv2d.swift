@@ -5,6 +5,14 @@ public func conv2dForward(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
 ) {
+  conv2dForward(g, input: input, weight: weight, bias: bias, output: output, pool: .shared)
+}
+
+/// `conv2dForward` on the threads of `pool`.
+public func conv2dForward(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
   conv2dForwardReference(g, input: input, weight: weight, bias: bias, output: output)
 }
 
@@ -14,6 +22,14 @@ public func conv2dBackwardData(
   _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   gradInput: UnsafeMutablePointer<Float>
 ) {
+  conv2dBackwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, pool: .shared)
+}
+
+/// `conv2dBackwardData` on the threads of `pool`.
+public func conv2dBackwardData(
+  _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
   conv2dBackwardDataReference(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
 }
 
@@ -21,6 +37,15 @@ public func conv2dBackwardData(
 public func conv2dBackwardWeight(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
   gradWeight: UnsafeMutablePointer<Float>
+) {
+  conv2dBackwardWeight(
+    g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, pool: .shared)
+}
+
+/// `conv2dBackwardWeight` on the threads of `pool`.
+public func conv2dBackwardWeight(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+  gradWeight: UnsafeMutablePointer<Float>, pool: ThreadPool
 ) {
   conv2dBackwardWeightReference(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
 }
