@@ -13,7 +13,7 @@ public func conv2dForward(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool
 ) {
-  conv2dForwardReference(g, input: input, weight: weight, bias: bias, output: output)
+  conv2dForwardPlanes(g, input: input, weight: weight, bias: bias, output: output, pool: pool)
 }
 
 /// Gradient of the input: `gradInput = conv_transpose(gradOutput, weight)`.
@@ -30,7 +30,8 @@ public func conv2dBackwardData(
   _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   gradInput: UnsafeMutablePointer<Float>, pool: ThreadPool
 ) {
-  conv2dBackwardDataReference(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+  conv2dBackwardDataFast(
+    g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, pool: pool)
 }
 
 /// Gradient of the weight, summed over the batch. `gradWeight` is overwritten.
@@ -47,5 +48,6 @@ public func conv2dBackwardWeight(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
   gradWeight: UnsafeMutablePointer<Float>, pool: ThreadPool
 ) {
-  conv2dBackwardWeightReference(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+  conv2dBackwardWeightPlanes(
+    g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, pool: pool)
 }

@@ -14,14 +14,14 @@ let gemmTileRows = 8
 let gemmTileColumns = 48
 
 /// `tile[8 x 48] = A_panel[8 x depth] * B[depth x 48]`, overwriting `tile` (row-major,
-/// 48 floats per row). `a` is a packed micro-panel: for each step `p` of the reduction,
+/// `tileStride` floats from one row to the next). `a` is a packed micro-panel: for each step `p` of the reduction,
 /// the 8 values of column `p` of A, contiguous. Row `p` of B is the 48 floats at
 /// `b + rowOffsets[p]`, so the same kernel reads packed panels (offsets `p * 48`) and
 /// the shifted planes of a convolution (one offset per filter tap).
 @inline(__always)
 func gemmMicroKernel(
   depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-  rowOffsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>
+  rowOffsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, tileStride: Int
 ) {
   var c00 = SIMD16<Float>()
   var c01 = SIMD16<Float>()
@@ -87,29 +87,36 @@ func gemmMicroKernel(
     c72.addProduct(a7, b2)
     a += 8
   }
-  let out = UnsafeMutableRawPointer(tile)
-  out.storeBytes(of: c00, toByteOffset: 0, as: SIMD16<Float>.self)
-  out.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
-  out.storeBytes(of: c02, toByteOffset: 128, as: SIMD16<Float>.self)
-  out.storeBytes(of: c10, toByteOffset: 192, as: SIMD16<Float>.self)
-  out.storeBytes(of: c11, toByteOffset: 256, as: SIMD16<Float>.self)
-  out.storeBytes(of: c12, toByteOffset: 320, as: SIMD16<Float>.self)
-  out.storeBytes(of: c20, toByteOffset: 384, as: SIMD16<Float>.self)
-  out.storeBytes(of: c21, toByteOffset: 448, as: SIMD16<Float>.self)
-  out.storeBytes(of: c22, toByteOffset: 512, as: SIMD16<Float>.self)
-  out.storeBytes(of: c30, toByteOffset: 576, as: SIMD16<Float>.self)
-  out.storeBytes(of: c31, toByteOffset: 640, as: SIMD16<Float>.self)
-  out.storeBytes(of: c32, toByteOffset: 704, as: SIMD16<Float>.self)
-  out.storeBytes(of: c40, toByteOffset: 768, as: SIMD16<Float>.self)
-  out.storeBytes(of: c41, toByteOffset: 832, as: SIMD16<Float>.self)
-  out.storeBytes(of: c42, toByteOffset: 896, as: SIMD16<Float>.self)
-  out.storeBytes(of: c50, toByteOffset: 960, as: SIMD16<Float>.self)
-  out.storeBytes(of: c51, toByteOffset: 1024, as: SIMD16<Float>.self)
-  out.storeBytes(of: c52, toByteOffset: 1088, as: SIMD16<Float>.self)
-  out.storeBytes(of: c60, toByteOffset: 1152, as: SIMD16<Float>.self)
-  out.storeBytes(of: c61, toByteOffset: 1216, as: SIMD16<Float>.self)
-  out.storeBytes(of: c62, toByteOffset: 1280, as: SIMD16<Float>.self)
-  out.storeBytes(of: c70, toByteOffset: 1344, as: SIMD16<Float>.self)
-  out.storeBytes(of: c71, toByteOffset: 1408, as: SIMD16<Float>.self)
-  out.storeBytes(of: c72, toByteOffset: 1472, as: SIMD16<Float>.self)
+  let row0 = UnsafeMutableRawPointer(tile + 0 * tileStride)
+  row0.storeBytes(of: c00, toByteOffset: 0, as: SIMD16<Float>.self)
+  row0.storeBytes(of: c01, toByteOffset: 64, as: SIMD16<Float>.self)
+  row0.storeBytes(of: c02, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row1 = UnsafeMutableRawPointer(tile + 1 * tileStride)
+  row1.storeBytes(of: c10, toByteOffset: 0, as: SIMD16<Float>.self)
+  row1.storeBytes(of: c11, toByteOffset: 64, as: SIMD16<Float>.self)
+  row1.storeBytes(of: c12, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row2 = UnsafeMutableRawPointer(tile + 2 * tileStride)
+  row2.storeBytes(of: c20, toByteOffset: 0, as: SIMD16<Float>.self)
+  row2.storeBytes(of: c21, toByteOffset: 64, as: SIMD16<Float>.self)
+  row2.storeBytes(of: c22, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row3 = UnsafeMutableRawPointer(tile + 3 * tileStride)
+  row3.storeBytes(of: c30, toByteOffset: 0, as: SIMD16<Float>.self)
+  row3.storeBytes(of: c31, toByteOffset: 64, as: SIMD16<Float>.self)
+  row3.storeBytes(of: c32, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row4 = UnsafeMutableRawPointer(tile + 4 * tileStride)
+  row4.storeBytes(of: c40, toByteOffset: 0, as: SIMD16<Float>.self)
+  row4.storeBytes(of: c41, toByteOffset: 64, as: SIMD16<Float>.self)
+  row4.storeBytes(of: c42, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row5 = UnsafeMutableRawPointer(tile + 5 * tileStride)
+  row5.storeBytes(of: c50, toByteOffset: 0, as: SIMD16<Float>.self)
+  row5.storeBytes(of: c51, toByteOffset: 64, as: SIMD16<Float>.self)
+  row5.storeBytes(of: c52, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row6 = UnsafeMutableRawPointer(tile + 6 * tileStride)
+  row6.storeBytes(of: c60, toByteOffset: 0, as: SIMD16<Float>.self)
+  row6.storeBytes(of: c61, toByteOffset: 64, as: SIMD16<Float>.self)
+  row6.storeBytes(of: c62, toByteOffset: 128, as: SIMD16<Float>.self)
+  let row7 = UnsafeMutableRawPointer(tile + 7 * tileStride)
+  row7.storeBytes(of: c70, toByteOffset: 0, as: SIMD16<Float>.self)
+  row7.storeBytes(of: c71, toByteOffset: 64, as: SIMD16<Float>.self)
+  row7.storeBytes(of: c72, toByteOffset: 128, as: SIMD16<Float>.self)
 }

@@ -119,7 +119,7 @@ struct GEMMOperands {
       for panel in 0..<panels {
         gemmMicroKernel(
           depth: depth, a: packedA + panel * gemmTileRows * depth, b: bPanel,
-          rowOffsets: rowOffsets, tile: tile)
+          rowOffsets: rowOffsets, tile: tile, tileStride: gemmTileColumns)
         let firstRow = rowStart + panel * gemmTileRows
         storeGEMMTile(
           tile, rows: min(gemmTileRows, m - firstRow), columns: columns,
