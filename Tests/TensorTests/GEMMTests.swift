@@ -59,7 +59,7 @@ struct GEMMTests {
     arguments: [(false, false), (false, true), (true, false), (true, true)])
   func matchesReference(transposes: (Bool, Bool)) {
     for (m, n, k) in Self.shapes {
-      for (alpha, beta) in [(Float(1), Float(0)), (0.5, 1), (-2, 0.25)] {
+      for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.5, 1), (-2, 0.25)] {
         let ldc = n + 1
         let initial =
           beta == 0

@@ -4,6 +4,11 @@
 // reading the planes in place. Tasks are (image, group of 8-channel panels), so each
 // output element is computed by one task with the reduction in a fixed order.
 
+/// Reduction rows per pass over a tile: the tile's B rows (4 cache lines each, 24 KiB)
+/// are reused from L1/L2 by every panel. 96 measured level with one unblocked pass at
+/// 3x3 64 @ 56 and 1x1 256 -> 64 @ 56 (1 thread, CPU clock: 89-97 and 67-75 GFLOPS).
+let convDepthBlock = 96
+
 /// `conv2dForward`'s fast path; see the file comment.
 func conv2dForwardPlanes(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
@@ -97,11 +102,18 @@ private func conv2dForwardImage(
       b = UnsafePointer(tail)
       rowOffsets = packedOffsets
     }
-    for (index, panel) in panels.enumerated() {
-      gemmMicroKernel(
-        depth: depth, a: packedWeights + panel * gemmTileRows * depth, b: b,
-        rowOffsets: rowOffsets, tile: grid + index * gemmTileRows * gridStride + first,
-        tileStride: gridStride)
+    // Depth blocks small enough that the tile's B rows (4 cache lines each) stay in
+    // L1 across all panels.
+    for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
+      let blockDepth = min(convDepthBlock, depth - depthStart)
+      for (index, panel) in panels.enumerated() {
+        gemmMicroKernel(
+          depth: blockDepth,
+          a: packedWeights + panel * gemmTileRows * depth + depthStart * gemmTileRows, b: b,
+          rowOffsets: rowOffsets + depthStart,
+          tile: grid + index * gemmTileRows * gridStride + first, tileStride: gridStride,
+          accumulate: depthStart > 0)
+      }
     }
   }
 

@@ -13,7 +13,8 @@ let gemmTileRows = 8
 /// Columns of the register tile: 3 vectors of 16 floats.
 let gemmTileColumns = 48
 
-/// `tile[8 x 48] = A_panel[8 x depth] * B[depth x 48]`, overwriting `tile` (row-major,
+/// `tile[8 x 48] (+)= A_panel[8 x depth] * B[depth x 48]`, adding to `tile` when
+/// `accumulate`, else overwriting it (row-major,
 /// `tileStride` floats from one row to the next). `a` is a packed micro-panel: for each step `p` of the reduction,
 /// the 8 values of column `p` of A, contiguous. Row `p` of B is the 48 floats at
 /// `b + rowOffsets[p]`, so the same kernel reads packed panels (offsets `p * 48`) and
@@ -21,7 +22,8 @@ let gemmTileColumns = 48
 @inline(__always)
 func gemmMicroKernel(
   depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-  rowOffsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, tileStride: Int
+  rowOffsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, tileStride: Int,
+  accumulate: Bool = false
 ) {
   var c00 = SIMD16<Float>()
   var c01 = SIMD16<Float>()
@@ -47,6 +49,40 @@ func gemmMicroKernel(
   var c70 = SIMD16<Float>()
   var c71 = SIMD16<Float>()
   var c72 = SIMD16<Float>()
+  if accumulate {
+    let from0 = UnsafeRawPointer(tile + 0 * tileStride)
+    c00 = from0.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c01 = from0.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c02 = from0.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from1 = UnsafeRawPointer(tile + 1 * tileStride)
+    c10 = from1.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c11 = from1.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c12 = from1.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from2 = UnsafeRawPointer(tile + 2 * tileStride)
+    c20 = from2.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c21 = from2.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c22 = from2.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from3 = UnsafeRawPointer(tile + 3 * tileStride)
+    c30 = from3.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c31 = from3.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c32 = from3.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from4 = UnsafeRawPointer(tile + 4 * tileStride)
+    c40 = from4.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c41 = from4.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c42 = from4.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from5 = UnsafeRawPointer(tile + 5 * tileStride)
+    c50 = from5.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c51 = from5.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c52 = from5.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from6 = UnsafeRawPointer(tile + 6 * tileStride)
+    c60 = from6.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c61 = from6.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c62 = from6.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+    let from7 = UnsafeRawPointer(tile + 7 * tileStride)
+    c70 = from7.loadUnaligned(fromByteOffset: 0, as: SIMD16<Float>.self)
+    c71 = from7.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+    c72 = from7.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+  }
   var a = a
   for p in 0..<depth {
     let row = UnsafeRawPointer(b + rowOffsets[p])

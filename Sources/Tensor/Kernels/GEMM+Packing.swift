@@ -112,15 +112,24 @@ struct GEMMOperands {
     for p in 0..<depth { rowOffsets[p] = p * gemmTileColumns }
     packA(rowStart: rowStart, rows: rows, depthStart: depthStart, depth: depth, into: packedA)
 
+    let directStore = alpha == 1 && (beta == 0 || beta == 1)
     for sliver in slivers {
       let firstColumn = columnStart + sliver * gemmTileColumns
       let columns = min(gemmTileColumns, n - firstColumn)
       let bPanel = packedB + sliver * depth * gemmTileColumns
       for panel in 0..<panels {
+        let firstRow = rowStart + panel * gemmTileRows
+        if directStore && firstRow + gemmTileRows <= m && columns == gemmTileColumns {
+          // Full tile, alpha 1, beta 0 or 1: accumulate in C itself.
+          gemmMicroKernel(
+            depth: depth, a: packedA + panel * gemmTileRows * depth, b: bPanel,
+            rowOffsets: rowOffsets, tile: c + firstRow * ldc + firstColumn, tileStride: ldc,
+            accumulate: beta == 1)
+          continue
+        }
         gemmMicroKernel(
           depth: depth, a: packedA + panel * gemmTileRows * depth, b: bPanel,
           rowOffsets: rowOffsets, tile: tile, tileStride: gemmTileColumns)
-        let firstRow = rowStart + panel * gemmTileRows
         storeGEMMTile(
           tile, rows: min(gemmTileRows, m - firstRow), columns: columns,
           into: c + firstRow * ldc + firstColumn, ldc: ldc, alpha: alpha, beta: beta)
