@@ -31,7 +31,25 @@ struct Conv2dTests {
     geometry(1, 30, 6, 6, 10, kernel: (3, 3), padding: (1, 1)),
     geometry(3, 11, 9, 10, 13, kernel: (3, 3), stride: (2, 1), padding: (1, 1)),
     geometry(1, 1, 1, 1, 1, kernel: (1, 1)),
+    // Large enough for phase planes rather than grouped im2col (see `planeGeometries`).
+    geometry(1, 2, 20, 22, 3, kernel: (3, 3), padding: (1, 1)),
+    geometry(3, 3, 30, 29, 5, kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    geometry(1, 2, 40, 38, 3, kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+    geometry(2, 5, 10, 11, 9, kernel: (1, 1)),
+    geometry(1, 7, 16, 12, 9, kernel: (1, 1)),
+    geometry(2, 20, 12, 16, 11, kernel: (3, 3), padding: (1, 1)),
   ]
+
+  /// The entries of `geometries` that run on phase planes; the others group images.
+  static let planeGeometries = Array(geometries.suffix(6))
+
+  @Test("both strategies are exercised: planes for large images, im2col groups for small")
+  func strategies() {
+    for g in Self.planeGeometries { #expect(Conv2dPlan(g).imagesPerGroup == nil, "\(g)") }
+    for g in [Self.geometries[0], Self.geometries[1], Self.geometries[11]] {
+      #expect(Conv2dPlan(g).imagesPerGroup != nil, "\(g)")
+    }
+  }
 
   struct Buffers {
     var input: [Float]
@@ -92,7 +110,7 @@ struct Conv2dTests {
 
   @Test("gives bitwise the same results on 1, 2 and 3 threads")
   func threadCountIndependent() {
-    for g in [Self.geometries[1], Self.geometries[3], Self.geometries[9], Self.geometries[10]] {
+    for g in [Self.geometries[1], Self.geometries[10], Self.geometries[13], Self.geometries[17]] {
       let one = Self.run(g, fast: true, pool: KernelTestPools.one)
       let two = Self.run(g, fast: true, pool: KernelTestPools.two)
       let three = Self.run(g, fast: true, pool: KernelTestPools.three)

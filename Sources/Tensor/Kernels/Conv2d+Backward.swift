@@ -84,47 +84,75 @@ func conv2dBackwardWeightPlanes(
     return
   }
   // The input serves as planes and gradOutput as grid when no junk or tail exists.
-  let direct = plan.direct && plan.gridCount % 16 == 0
-  let vectors = (plan.gridCount + 15) / 16
-  let gridStride = vectors * 16
+  let direct = plan.direct && plan.gridCount % 16 == 0 && plan.imagesPerGroup == nil
   let outPixels = plan.outHeight * plan.outWidth
+  // One step per image on planes, or per group of small images on im2col columns.
+  let imagesPerStep = plan.imagesPerGroup ?? 1
+  let steps = (g.batch + imagesPerStep - 1) / imagesPerStep
+  let maxImages = (g.batch + steps - 1) / steps
+  let gridCount = plan.imagesPerGroup == nil ? plan.gridCount : maxImages * outPixels
+  let gridStride = (gridCount + 15) / 16 * 16
 
   let offsets = UnsafeMutableRawPointer(KernelScratch.floats(.convOffsets, count: 2 * depth))
     .bindMemory(to: Int.self, capacity: depth)
-  plan.fillOffsets(offsets)
-  let planeBuffer = direct ? nil : KernelScratch.floats(.convPlanes, count: plan.bufferCount)
+  if plan.imagesPerGroup == nil {
+    plan.fillOffsets(offsets)
+  } else {
+    for p in 0..<depth { offsets[p] = p * gridStride }
+  }
+  let sourceCount = plan.imagesPerGroup == nil ? plan.bufferCount : depth * gridStride
+  let sourceBuffer = direct ? nil : KernelScratch.floats(.convPlanes, count: sourceCount)
   let gridBuffer = direct ? nil : KernelScratch.floats(.convGrid, count: outChannels * gridStride)
 
   let rowBlocks = (outChannels + convWeightTileRows - 1) / convWeightTileRows
   let columnBlocks = (depth + convWeightTileColumns - 1) / convWeightTileColumns
   let groups = min(columnBlocks, max(1, (8 * pool.threadCount + rowBlocks - 1) / rowBlocks))
 
-  for n in 0..<g.batch {
-    var planes = input + n * g.inChannels * g.height * g.width
-    var grads = gradOutput + n * outChannels * outPixels
-    if let planeBuffer, let gridBuffer {
-      let image = planes
+  for step in 0..<steps {
+    let first = step * g.batch / steps
+    let images = (step + 1) * g.batch / steps - first
+    var planes = input + first * g.inChannels * g.height * g.width
+    var grads = gradOutput + first * outChannels * outPixels
+    var vectors = gridStride / 16
+    if let sourceBuffer, let gridBuffer {
       let source = grads
+      let image = planes
+      let grouped = plan.imagesPerGroup != nil
+      vectors = grouped ? (images * outPixels + 15) / 16 : vectors
       pool.parallelFor(g.inChannels + outChannels) { item in
         if item < g.inChannels {
-          plan.fillPlanes(image: image, channels: item..<(item + 1), into: planeBuffer)
+          if grouped {
+            plan.fillColumns(
+              input: input, images: first..<(first + images), channels: item..<(item + 1),
+              stride: gridStride, into: sourceBuffer)
+          } else {
+            plan.fillPlanes(image: image, channels: item..<(item + 1), into: sourceBuffer)
+          }
           return
         }
-        // Gradient row on the grid: zero in junk columns and past the end.
+        // Gradient row o on the grid (or the images side by side): zero in junk
+        // columns and past the end.
         let o = item - g.inChannels
         let row = gridBuffer + o * gridStride
         row.update(repeating: 0, count: gridStride)
-        for y in 0..<plan.outHeight {
-          (row + y * plan.planeWidth).update(
-            from: source + o * outPixels + y * plan.outWidth, count: plan.outWidth)
+        for image in 0..<images {
+          let from = source + (image * outChannels + o) * outPixels
+          if grouped {
+            (row + image * outPixels).update(from: from, count: outPixels)
+            continue
+          }
+          for y in 0..<plan.outHeight {
+            (row + y * plan.planeWidth).update(
+              from: from + y * plan.outWidth, count: plan.outWidth)
+          }
         }
       }
-      plan.zeroSlack(planeBuffer)
-      planes = UnsafePointer(planeBuffer)
+      if !grouped { plan.zeroSlack(sourceBuffer) }
+      planes = UnsafePointer(sourceBuffer)
       grads = UnsafePointer(gridBuffer)
     }
 
-    let accumulate = n > 0
+    let accumulate = step > 0
     pool.parallelFor(rowBlocks * groups) { task in
       let rowBlock = task / groups
       let group = task % groups

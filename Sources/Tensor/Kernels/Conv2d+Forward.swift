@@ -33,6 +33,13 @@ func conv2dForwardPlanes(
     packConvWeights(weight, rows: g.outChannels, depth: depth, panel: panel, into: packedWeights)
   }
 
+  if let images = plan.imagesPerGroup {
+    conv2dForwardGrouped(
+      plan, imagesPerGroup: images, input: input, packedWeights: packedWeights,
+      panels: panels, bias: bias, output: output, pool: pool)
+    return
+  }
+
   // Enough tasks to occupy every thread even for a batch of one.
   let groups = min(panels, max(1, (2 * pool.threadCount + g.batch - 1) / g.batch))
   pool.parallelFor(g.batch * groups) { task in
@@ -44,6 +51,79 @@ func conv2dForwardPlanes(
       packedWeights: packedWeights, offsets: offsets, packedOffsets: packedOffsets,
       panels: panelRange, bias: bias,
       output: output + n * g.outChannels * plan.outHeight * plan.outWidth)
+  }
+}
+
+/// Small images: im2col of a group of images side by side (`columns[C*kh*kw, images *
+/// OH*OW]`, per task), then the same tiles over it, so no tile is mostly junk.
+private func conv2dForwardGrouped(
+  _ plan: Conv2dPlan, imagesPerGroup: Int, input: UnsafePointer<Float>,
+  packedWeights: UnsafePointer<Float>, panels: Int, bias: UnsafePointer<Float>?,
+  output: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
+  let g = plan.geometry
+  let depth = plan.depth
+  let pixels = plan.outHeight * plan.outWidth
+  let groupCount = (g.batch + imagesPerGroup - 1) / imagesPerGroup
+  let panelGroups = min(panels, max(1, (4 * pool.threadCount + groupCount - 1) / groupCount))
+  pool.parallelFor(groupCount * panelGroups) { task in
+    let group = task / panelGroups
+    let panelGroup = task % panelGroups
+    let panelRange = (panelGroup * panels / panelGroups)..<((panelGroup + 1) * panels / panelGroups)
+    let first = group * g.batch / groupCount
+    let images = (group + 1) * g.batch / groupCount - first
+    let count = images * pixels
+    let tiles = (count + gemmTileColumns - 1) / gemmTileColumns
+    let stride = tiles * gemmTileColumns
+    let columns = KernelScratch.floats(.convColumns, count: depth * stride)
+    plan.fillColumns(
+      input: input, images: first..<(first + images), channels: 0..<g.inChannels,
+      stride: stride, into: columns)
+    let rowOffsets = UnsafeMutableRawPointer(
+      KernelScratch.floats(.convTile, count: 2 * depth)
+    ).bindMemory(to: Int.self, capacity: depth)
+    for p in 0..<depth { rowOffsets[p] = p * stride }
+    let grid = KernelScratch.floats(.convGrid, count: panelRange.count * gemmTileRows * stride)
+    convTileSweep(
+      depth: depth, packedWeights: packedWeights, panels: panelRange, b: columns,
+      rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid, gridStride: stride)
+    for (index, panel) in panelRange.enumerated() {
+      for i in 0..<gemmTileRows {
+        let o = panel * gemmTileRows + i
+        if o >= g.outChannels { break }
+        let source = grid + (index * gemmTileRows + i) * stride
+        let shift = bias?[o] ?? 0
+        for image in 0..<images {
+          let from = source + image * pixels
+          let to = output + ((first + image) * g.outChannels + o) * pixels
+          for x in 0..<pixels { to[x] = from[x] + shift }
+        }
+      }
+    }
+  }
+}
+
+/// `grid[panels, tiles]` = packed weights x B, B row p at `b + rowOffsets[p]`, one
+/// 8 x 48 tile at a time, walking the reduction in blocks of `convDepthBlock` so a
+/// tile's B rows are reused from L1/L2 by every panel.
+func convTileSweep(
+  depth: Int, packedWeights: UnsafePointer<Float>, panels: Range<Int>,
+  b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, tiles: Range<Int>,
+  grid: UnsafeMutablePointer<Float>, gridStride: Int
+) {
+  for tile in tiles {
+    let first = tile * gemmTileColumns
+    for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
+      let blockDepth = min(convDepthBlock, depth - depthStart)
+      for (index, panel) in panels.enumerated() {
+        gemmMicroKernel(
+          depth: blockDepth,
+          a: packedWeights + panel * gemmTileRows * depth + depthStart * gemmTileRows,
+          b: b + first, rowOffsets: rowOffsets + depthStart,
+          tile: grid + index * gemmTileRows * gridStride + first, tileStride: gridStride,
+          accumulate: depthStart > 0)
+      }
+    }
   }
 }
 
@@ -86,36 +166,25 @@ private func conv2dForwardImage(
   }
   let grid = KernelScratch.floats(.convGrid, count: panels.count * gemmTileRows * gridStride)
 
-  for tile in 0..<tiles {
-    let first = tile * gemmTileColumns
-    var b = planes + first
-    var rowOffsets = offsets
-    if plan.direct && first + gemmTileColumns > plan.gridCount {
-      // The image is read in place: copy the last, partial tile so reads stay inside.
-      let valid = plan.gridCount - first
-      let tail = KernelScratch.floats(.convTile, count: depth * gemmTileColumns)
-      for p in 0..<depth {
-        (tail + p * gemmTileColumns).update(from: planes + offsets[p] + first, count: valid)
-        (tail + p * gemmTileColumns + valid).update(
-          repeating: 0, count: gemmTileColumns - valid)
-      }
-      b = UnsafePointer(tail)
-      rowOffsets = packedOffsets
+  // Every tile reads the planes in place, except a partial last tile of an image read
+  // in place (direct), copied so that reads stay inside the caller's buffer.
+  var fullTiles = tiles
+  if plan.direct && tiles * gemmTileColumns > plan.gridCount {
+    fullTiles -= 1
+    let first = fullTiles * gemmTileColumns
+    let valid = plan.gridCount - first
+    let tail = KernelScratch.floats(.convTile, count: depth * gemmTileColumns)
+    for p in 0..<depth {
+      (tail + p * gemmTileColumns).update(from: planes + offsets[p] + first, count: valid)
+      (tail + p * gemmTileColumns + valid).update(repeating: 0, count: gemmTileColumns - valid)
     }
-    // Depth blocks small enough that the tile's B rows (4 cache lines each) stay in
-    // L1 across all panels.
-    for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
-      let blockDepth = min(convDepthBlock, depth - depthStart)
-      for (index, panel) in panels.enumerated() {
-        gemmMicroKernel(
-          depth: blockDepth,
-          a: packedWeights + panel * gemmTileRows * depth + depthStart * gemmTileRows, b: b,
-          rowOffsets: rowOffsets + depthStart,
-          tile: grid + index * gemmTileRows * gridStride + first, tileStride: gridStride,
-          accumulate: depthStart > 0)
-      }
-    }
+    convTileSweep(
+      depth: depth, packedWeights: packedWeights, panels: panels, b: tail,
+      rowOffsets: packedOffsets, tiles: 0..<1, grid: grid + first, gridStride: gridStride)
   }
+  convTileSweep(
+    depth: depth, packedWeights: packedWeights, panels: panels, b: planes,
+    rowOffsets: offsets, tiles: 0..<fullTiles, grid: grid, gridStride: gridStride)
 
   // Valid grid columns to the output, adding the bias.
   for (index, panel) in panels.enumerated() {

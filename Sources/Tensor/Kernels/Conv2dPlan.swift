@@ -32,6 +32,9 @@ struct Conv2dPlan {
   let bufferCount: Int
   /// The input image serves as its own plane (1x1, stride 1, no padding).
   let direct: Bool
+  /// Images per im2col group when the images are too small for planes (a tile of 48
+  /// grid positions would be mostly junk), else nil.
+  let imagesPerGroup: Int?
 
   init(_ g: Conv2dGeometry) {
     precondition(
@@ -56,6 +59,56 @@ struct Conv2dPlan {
     planeCount = phaseRows * phaseColumns * g.inChannels * planeHeight * planeWidth
     // Reads reach at most one tile (48) plus the last tap's column shift past the end.
     bufferCount = planeCount + gemmTileColumns + g.kernelWidth + 16
+
+    // Planes waste the junk columns and the rest of the last tile; below 75% useful
+    // work, group about 384 output pixels of whole images into one im2col matrix.
+    let tiles = (gridCount + gemmTileColumns - 1) / gemmTileColumns
+    let useful = Double(outHeight * outWidth) / Double(tiles * gemmTileColumns)
+    if useful < 0.75 {
+      let images = max(1, min(g.batch, 384 / (outHeight * outWidth)))
+      // Even groups: as many as `images` implies, the batch split evenly among them.
+      let groups = (g.batch + images - 1) / images
+      imagesPerGroup = (g.batch + groups - 1) / max(groups, 1)
+    } else {
+      imagesPerGroup = nil
+    }
+  }
+
+  /// im2col of `images` and `channels`: row (c, ky, kx) of `columns` holds that tap for every output
+  /// pixel of each image in turn, `stride` floats per row, zero past the last pixel.
+  func fillColumns(
+    input: UnsafePointer<Float>, images: Range<Int>, channels: Range<Int>, stride: Int,
+    into columns: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let pixels = outHeight * outWidth
+    var p = channels.lowerBound * g.kernelHeight * g.kernelWidth
+    for c in channels {
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let row = columns + p * stride
+          for (index, n) in images.enumerated() {
+            let source = input + (n * g.inChannels + c) * g.height * g.width
+            let target = row + index * pixels
+            for oy in 0..<outHeight {
+              let iy = oy * g.strideHeight - g.paddingHeight + ky
+              let line = target + oy * outWidth
+              if iy < 0 || iy >= g.height {
+                line.update(repeating: 0, count: outWidth)
+                continue
+              }
+              for ox in 0..<outWidth {
+                let ix = ox * g.strideWidth - g.paddingWidth + kx
+                line[ox] = ix >= 0 && ix < g.width ? source[iy * g.width + ix] : 0
+              }
+            }
+          }
+          let used = images.count * pixels
+          (row + used).update(repeating: 0, count: stride - used)
+          p += 1
+        }
+      }
+    }
   }
 
   /// Plane offset of each im2col row `(c, ky, kx)`, in that order (OIHW weights).
