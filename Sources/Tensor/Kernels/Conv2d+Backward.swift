@@ -104,9 +104,14 @@ func conv2dBackwardWeightPlanes(
   let sourceBuffer = direct ? nil : KernelScratch.floats(.convPlanes, count: sourceCount)
   let gridBuffer = direct ? nil : KernelScratch.floats(.convGrid, count: outChannels * gridStride)
 
+  // Tasks own a range of reduction columns and a range of output channels; inside, 8
+  // column blocks (48 rows of planes) at a time meet every row block of the gradient,
+  // so the planes' rows are reused from L1/L2.
   let rowBlocks = (outChannels + convWeightTileRows - 1) / convWeightTileRows
   let columnBlocks = (depth + convWeightTileColumns - 1) / convWeightTileColumns
-  let groups = min(columnBlocks, max(1, (8 * pool.threadCount + rowBlocks - 1) / rowBlocks))
+  let columnGroups = min(columnBlocks, 4 * pool.threadCount)
+  let rowGroups = min(rowBlocks, max(1, (4 * pool.threadCount + columnGroups - 1) / columnGroups))
+  let chunk = 8
 
   for step in 0..<steps {
     let first = step * g.batch / steps
@@ -153,34 +158,41 @@ func conv2dBackwardWeightPlanes(
     }
 
     let accumulate = step > 0
-    pool.parallelFor(rowBlocks * groups) { task in
-      let rowBlock = task / groups
-      let group = task % groups
-      let o0 = rowBlock * convWeightTileRows
-      let rows = min(convWeightTileRows, outChannels - o0)
-      for columnBlock in (group * columnBlocks / groups)..<((group + 1) * columnBlocks / groups) {
-        let p0 = columnBlock * convWeightTileColumns
-        let columns = min(convWeightTileColumns, depth - p0)
-        if rows == convWeightTileRows && columns == convWeightTileColumns {
-          convWeightGradientTile(
-            vectors: vectors, grads: grads + o0 * gridStride, gradStride: gridStride,
-            planes: planes, offsets: offsets + p0, out: gradWeight + o0 * depth + p0,
-            outStride: depth, accumulate: accumulate)
-          continue
-        }
-        // Edge tile: one dot product at a time, same lane order as the full tile.
-        for i in 0..<rows {
-          for j in 0..<columns {
-            let a = UnsafeRawPointer(grads + (o0 + i) * gridStride)
-            let b = UnsafeRawPointer(planes + offsets[p0 + j])
-            var sum = SIMD16<Float>()
-            for v in 0..<vectors {
-              sum.addProduct(
-                a.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self),
-                b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
+    pool.parallelFor(columnGroups * rowGroups) { task in
+      let columnGroup = task / rowGroups
+      let rowGroup = task % rowGroups
+      let firstColumn = columnGroup * columnBlocks / columnGroups
+      let endColumn = (columnGroup + 1) * columnBlocks / columnGroups
+      let rowRange = (rowGroup * rowBlocks / rowGroups)..<((rowGroup + 1) * rowBlocks / rowGroups)
+      for chunkStart in stride(from: firstColumn, to: endColumn, by: chunk) {
+        for rowBlock in rowRange {
+          let o0 = rowBlock * convWeightTileRows
+          let rows = min(convWeightTileRows, outChannels - o0)
+          for columnBlock in chunkStart..<min(chunkStart + chunk, endColumn) {
+            let p0 = columnBlock * convWeightTileColumns
+            let columns = min(convWeightTileColumns, depth - p0)
+            if rows == convWeightTileRows && columns == convWeightTileColumns {
+              convWeightGradientTile(
+                vectors: vectors, grads: grads + o0 * gridStride, gradStride: gridStride,
+                planes: planes, offsets: offsets + p0, out: gradWeight + o0 * depth + p0,
+                outStride: depth, accumulate: accumulate)
+              continue
             }
-            let target = gradWeight + (o0 + i) * depth + p0 + j
-            target.pointee = accumulate ? target.pointee + sum.sum() : sum.sum()
+            // Edge tile: one dot product at a time, same lane order as the full tile.
+            for i in 0..<rows {
+              for j in 0..<columns {
+                let a = UnsafeRawPointer(grads + (o0 + i) * gridStride)
+                let b = UnsafeRawPointer(planes + offsets[p0 + j])
+                var sum = SIMD16<Float>()
+                for v in 0..<vectors {
+                  sum.addProduct(
+                    a.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self),
+                    b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
+                }
+                let target = gradWeight + (o0 + i) * depth + p0 + j
+                target.pointee = accumulate ? target.pointee + sum.sum() : sum.sum()
+              }
+            }
           }
         }
       }

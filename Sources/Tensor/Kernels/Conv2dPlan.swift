@@ -97,9 +97,20 @@ struct Conv2dPlan {
                 line.update(repeating: 0, count: outWidth)
                 continue
               }
+              let sourceRow = source + iy * g.width
+              if g.strideWidth == 1 {
+                // Output columns whose input column kx - padding + ox is inside the row.
+                let shift = kx - g.paddingWidth
+                let low = min(outWidth, max(0, -shift))
+                let high = max(low, min(outWidth, g.width - shift))
+                line.update(repeating: 0, count: low)
+                (line + low).update(from: sourceRow + low + shift, count: high - low)
+                (line + high).update(repeating: 0, count: outWidth - high)
+                continue
+              }
               for ox in 0..<outWidth {
                 let ix = ox * g.strideWidth - g.paddingWidth + kx
-                line[ox] = ix >= 0 && ix < g.width ? source[iy * g.width + ix] : 0
+                line[ox] = ix >= 0 && ix < g.width ? sourceRow[ix] : 0
               }
             }
           }
