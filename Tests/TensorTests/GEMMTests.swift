@@ -154,3 +154,14 @@ struct GEMMBatchedTests {
     }
   }
 }
+
+@Test("transpose8x8 moves element (r, c) to (c, r) between strided blocks")
+func transpose8x8MovesEveryElement() {
+  let source = (0..<(8 * 11)).map(Float.init)  // rows 11 floats apart
+  var target = [Float](repeating: -1, count: 8 * 9)  // rows 9 floats apart
+  transpose8x8(source, sourceStride: 11, &target, targetStride: 9)
+  for r in 0..<8 {
+    for c in 0..<8 { #expect(target[c * 9 + r] == source[r * 11 + c], "(\(r), \(c))") }
+  }
+  #expect(target[8] == -1 && target[7 * 9 + 8] == -1)
+}
