@@ -137,11 +137,14 @@ struct GEMMOperands {
     packA(rowStart: rowStart, rows: rows, depthStart: depthStart, depth: depth, into: packedA)
 
     let directStore = alpha == 1 && (beta == 0 || beta == 1)
-    for sliver in slivers {
-      let firstColumn = columnStart + sliver * gemmTileColumns
-      let columns = min(gemmTileColumns, n - firstColumn)
-      let bPanel = packedB + sliver * depth * gemmTileColumns
-      for panel in 0..<panels {
+    // A micro-panel (8 KiB) stays in L1 while the task's slivers of B stream from
+    // L2/L3. Measured against slivers outermost (1 thread, CPU clock,
+    // same run): 1024^3 86-93 vs 84-89 GFLOPS, DeiT proj forward 84-89 vs 81-83.
+    for panel in 0..<panels {
+      for sliver in slivers {
+        let firstColumn = columnStart + sliver * gemmTileColumns
+        let columns = min(gemmTileColumns, n - firstColumn)
+        let bPanel = packedB + sliver * depth * gemmTileColumns
         let firstRow = rowStart + panel * gemmTileRows
         if directStore && firstRow + gemmTileRows <= m && columns == gemmTileColumns {
           // Full tile, alpha 1, beta 0 or 1: accumulate in C itself.
