@@ -1,3 +1,17 @@
+// The convolution kernels' public entry points. Strategies, chosen per geometry:
+// - forward: an implicit GEMM on per-image "phase planes" (Conv2dPlan), the input
+//   padded and split by stride phase so that every filter tap is a constant offset the
+//   8 x 48 register tile reads in place; for small images (7x7) an im2col of a group of
+//   images, so that tiles are not mostly junk. 1x1 stride-1 convolutions read the
+//   input itself.
+// - backward-data: stride 1 is the forward kernel on gradOutput with flipped weights;
+//   other strides are a GEMM into per-image columns, then col2im.
+// - backward-weight: 4 x 6 dot-product tiles over the planes (or the im2col group),
+//   image after image.
+// Every output element is computed by one task with its reduction in a fixed order,
+// so results are bitwise the same for any thread count. Scratch memory is per thread
+// and reused across calls (KernelScratch). Figures: BENCHMARKS.md.
+
 /// Convolution forward: `output = conv(input, weight) + bias`. Buffers as described
 /// by `Conv2dGeometry`; `bias` has `outChannels` values or is nil. Output is
 /// overwritten.
@@ -5,7 +19,15 @@ public func conv2dForward(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
 ) {
-  conv2dForwardReference(g, input: input, weight: weight, bias: bias, output: output)
+  conv2dForward(g, input: input, weight: weight, bias: bias, output: output, pool: .shared)
+}
+
+/// `conv2dForward` on the threads of `pool`.
+public func conv2dForward(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
+  conv2dForwardPlanes(g, input: input, weight: weight, bias: bias, output: output, pool: pool)
 }
 
 /// Gradient of the input: `gradInput = conv_transpose(gradOutput, weight)`.
@@ -14,7 +36,16 @@ public func conv2dBackwardData(
   _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   gradInput: UnsafeMutablePointer<Float>
 ) {
-  conv2dBackwardDataReference(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput)
+  conv2dBackwardData(g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, pool: .shared)
+}
+
+/// `conv2dBackwardData` on the threads of `pool`.
+public func conv2dBackwardData(
+  _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
+  conv2dBackwardDataFast(
+    g, gradOutput: gradOutput, weight: weight, gradInput: gradInput, pool: pool)
 }
 
 /// Gradient of the weight, summed over the batch. `gradWeight` is overwritten.
@@ -22,5 +53,15 @@ public func conv2dBackwardWeight(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
   gradWeight: UnsafeMutablePointer<Float>
 ) {
-  conv2dBackwardWeightReference(g, input: input, gradOutput: gradOutput, gradWeight: gradWeight)
+  conv2dBackwardWeight(
+    g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, pool: .shared)
+}
+
+/// `conv2dBackwardWeight` on the threads of `pool`.
+public func conv2dBackwardWeight(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+  gradWeight: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
+  conv2dBackwardWeightPlanes(
+    g, input: input, gradOutput: gradOutput, gradWeight: gradWeight, pool: pool)
 }
