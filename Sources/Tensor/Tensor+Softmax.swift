@@ -35,8 +35,7 @@ extension Tensor {
         let (yp, gp, gxp) = (output.storage.pointer, g.storage.pointer, gx.storage.pointer)
         parallelItems(output.count / max(d, 1), workPerItem: d) { r in
           let (yr, gr, out) = (yp + r * d, gp + r * d, gxp + r * d)
-          var dot: Float = 0
-          for j in 0..<d { dot += gr[j] * yr[j] }
+          let dot = dotRange(gr, yr, count: d)
           for j in 0..<d { out[j] = yr[j] * (gr[j] - dot) }
         }
         return [gx]
