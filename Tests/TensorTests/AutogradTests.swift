@@ -121,3 +121,21 @@ struct AutogradTests {
     #expect(m.toArray() == [19, 22, 43, 50])
   }
 }
+
+@Suite("Shape helpers")
+struct ShapeHelperTests {
+  @Test("expand, unsqueeze, squeeze, stack and argmax")
+  func helpers() {
+    let check = GradientCheck()
+    let token = testTensor([1, 1, 4], seed: 40)
+    #expect(check.mismatches([token]) { t in t[0].expanded(to: [3, 1, 4]) } == [])
+    let a = testTensor([2, 3], seed: 41)
+    let b = testTensor([2, 3], seed: 42)
+    #expect(check.mismatches([a, b]) { t in Tensor.stack([t[0], t[1]], axis: 1) } == [])
+    #expect(a.unsqueezed(axis: -1).shape == [2, 3, 1])
+    #expect(a.unsqueezed(axis: 0).squeezed(axis: 0).shape == [2, 3])
+    let s = Tensor.stack([Tensor([1, 2], shape: [2]), Tensor([3, 4], shape: [2])], axis: 1)
+    #expect(s.shape == [2, 2] && s.toArray() == [1, 3, 2, 4])
+    #expect(Tensor([0, 5, 5, 7, 1, 2], shape: [2, 3]).argmaxLastAxis() == [1, 0])
+  }
+}
