@@ -170,8 +170,8 @@ func softmaxRow(
   var maxVector = SIMD16<Float>(repeating: -.infinity)
   var i = 0
   while i + 16 <= d {
-    maxVector = pointwiseMax(
-      maxVector, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
+    let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+    maxVector.replace(with: v, where: v .> maxVector)
     i += 16
   }
   var m = maxVector.max()
