@@ -80,22 +80,47 @@ extension Tensor {
     let rows = count / inner
     let x = storage.pointer
     let y = result.storage.pointer
-    parallelItems(rows, workPerItem: inner) { row in
-      var rest = row
+    let rowsPerTask = max(1, elementwiseGrain / inner)
+    let tasks = (rows + rowsPerTask - 1) / rowsPerTask
+    let outer = rank - 1
+    let runTask = { (task: Int) in
+      // Multi-index of the task's first row, then an odometer over the outer
+      // dimensions that keeps the source offset up to date without divisions.
+      let first = task * rowsPerTask
+      let last = min(rows, first + rowsPerTask)
+      var index = [Int](repeating: 0, count: max(outer, 1))
       var offset = 0
-      var d = rank - 2
+      var rest = first
+      var d = outer - 1
       while d >= 0 {
-        offset += (rest % outShape[d]) * strides[d]
+        index[d] = rest % outShape[d]
+        offset += index[d] * strides[d]
         rest /= outShape[d]
         d -= 1
       }
-      let source = x + offset
-      let target = y + row * inner
-      if innerStride == 1 {
-        target.update(from: source, count: inner)
-      } else {
-        for j in 0..<inner { target[j] = source[j * innerStride] }
+      for row in first..<last {
+        let source = x + offset
+        let target = y + row * inner
+        if innerStride == 1 {
+          target.update(from: source, count: inner)
+        } else {
+          for j in 0..<inner { target[j] = source[j * innerStride] }
+        }
+        var e = outer - 1
+        while e >= 0 {
+          index[e] += 1
+          offset += strides[e]
+          if index[e] < outShape[e] { break }
+          offset -= index[e] * strides[e]
+          index[e] = 0
+          e -= 1
+        }
       }
+    }
+    if tasks == 1 {
+      runTask(0)
+    } else {
+      ThreadPool.shared.parallelFor(tasks, runTask)
     }
     return result
   }

@@ -7,8 +7,10 @@ extension Tensor {
   public func exp() -> Tensor {
     let result = mapRaw(vector: { simdExp($0) }, scalar: { expScalar($0) })
     if Tensor.needsGradient(self) {
+      // A detached alias, not `result`: capturing the result would make a cycle.
+      let output = result.detached()
       result.recordGradient("exp", inputs: [self]) { g in
-        [Tensor.binaryRaw(g, result.detached(), vector: { $0 * $1 }, scalar: { $0 * $1 })]
+        [Tensor.binaryRaw(g, output, vector: { $0 * $1 }, scalar: { $0 * $1 })]
       }
     }
     return result
