@@ -21,7 +21,7 @@ extension Tensor {
 
     // P = softmax(q k^T * scale), then out = P v.
     let probabilities = Tensor.withoutGradient {
-      (matmulRaw(q, k, transposeA: false, transposeB: true) * factor).softmax(axis: -1)
+      matmulRaw(q, k, transposeA: false, transposeB: true, alpha: factor).softmax(axis: -1)
     }
     let result = matmulRaw(probabilities, v, transposeA: false, transposeB: false)
 

@@ -45,9 +45,9 @@ extension Tensor {
 
   /// `op(a) @ op(b)` where `op` transposes the last two dimensions when asked, with
   /// broadcast batch dimensions. Not recorded.
-  static func matmulRaw(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool)
-    -> Tensor
-  {
+  static func matmulRaw(
+    _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, alpha: Float = 1
+  ) -> Tensor {
     let (ra, rb) = (a.rank, b.rank)
     let m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2]
     let k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1]
@@ -62,7 +62,7 @@ extension Tensor {
       let result = Tensor(uninitializedShape: Array(a.shape[..<(ra - 1)]) + [n])
       if rows > 0 && n > 0 {
         runGemm(
-          transposeA: false, transposeB: transposeB, m: rows, n: n, k: k,
+          transposeA: false, transposeB: transposeB, m: rows, n: n, k: k, alpha: alpha,
           a: a.storage.pointer, lda: lda, b: b.storage.pointer, ldb: ldb,
           c: result.storage.pointer)
       }
@@ -84,7 +84,7 @@ extension Tensor {
     let (pa, pb, pc) = (a.storage.pointer, b.storage.pointer, result.storage.pointer)
     let product = { (i: Int) in
       runGemm(
-        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
         a: pa + offsetsA[i], lda: lda, b: pb + offsetsB[i], ldb: ldb, c: pc + i * m * n)
     }
     if batchCount > 1 && 2 * m * n * k < batchedGemmSerialFlops {
@@ -95,10 +95,10 @@ extension Tensor {
     return result
   }
 
-  /// `c = op(a) op(b)` (overwriting `c`, `ldc = n`), or zeros when `k` is 0.
+  /// `c = alpha op(a) op(b)` (overwriting `c`, `ldc = n`), or zeros when `k` is 0.
   @inline(__always)
   static func runGemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>
   ) {
@@ -107,7 +107,7 @@ extension Tensor {
       return
     }
     gemm(
-      transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+      transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
       a: a, lda: lda, b: b, ldb: max(ldb, 1), beta: 0, c: c, ldc: n)
   }
 
