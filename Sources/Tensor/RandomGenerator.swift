@@ -106,7 +106,7 @@ public struct RandomGenerator: Sendable {
 
   /// Uniform in `0..<bound` without modulo bias (Lemire's multiply-and-reject method).
   public mutating func int(below bound: Int) -> Int {
-    precondition(bound > 0, "RandomGenerator.int(below:): bound \(bound) must be positive")
+    tensorPrecondition(bound > 0, "RandomGenerator.int(below:): bound \(bound) must be positive")
     let n = UInt64(bound)
     var product = next().multipliedFullWidth(by: n)
     if product.low < n {

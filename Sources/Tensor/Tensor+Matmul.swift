@@ -13,7 +13,7 @@ extension Tensor {
   /// dimensions (all but the last two) broadcast as in `torch.matmul`, giving
   /// `[batch..., M, N]`. Rank-1 operands are not supported (reshape them first).
   public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-    precondition(
+    tensorPrecondition(
       a.rank >= 2 && b.rank >= 2 && a.shape[a.rank - 1] == b.shape[b.rank - 2],
       "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
     let result = matmulRaw(a, b, transposeA: false, transposeB: false)
@@ -53,7 +53,7 @@ extension Tensor {
     let k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1]
     let kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2]
     let n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1]
-    precondition(k == kb, "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
+    tensorPrecondition(k == kb, "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
     let (lda, ldb) = (a.shape[ra - 1], b.shape[rb - 1])
 
     // A stack of matrices times one matrix is a single tall product.
@@ -140,12 +140,12 @@ extension Tensor {
   /// `x` is `[..., inFeatures]`, `weight` `[outFeatures, inFeatures]`, `bias`
   /// `[outFeatures]` or nil; the result is `[..., outFeatures]`.
   public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-    precondition(
+    tensorPrecondition(
       x.rank >= 1 && weight.rank == 2 && x.shape[x.rank - 1] == weight.shape[1],
       "linear: input \(x.shape) does not match weight \(weight.shape)")
     let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
     if let bias {
-      precondition(
+      tensorPrecondition(
         bias.shape == [outFeatures], "linear: bias \(bias.shape) for weight \(weight.shape)")
     }
     let rows = x.count / max(inFeatures, 1)

@@ -15,13 +15,15 @@ extension Tensor {
     _ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
     training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
   ) -> Tensor {
-    precondition(x.rank == 4, "batchNorm2d: input must be [N, C, H, W], got \(x.shape)")
+    tensorPrecondition(x.rank == 4, "batchNorm2d: input must be [N, C, H, W], got \(x.shape)")
     let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
     for (name, t) in [
       ("weight", weight), ("bias", bias), ("runningMean", runningMean),
       ("runningVar", runningVar),
     ] {
-      if let t { precondition(t.shape == [c], "batchNorm2d: \(name) \(t.shape) for \(x.shape)") }
+      if let t {
+        tensorPrecondition(t.shape == [c], "batchNorm2d: \(name) \(t.shape) for \(x.shape)")
+      }
     }
     let m = n * plane
     let xp = x.storage.pointer
@@ -30,7 +32,8 @@ extension Tensor {
     var mean = [Float](repeating: 0, count: c)
     var invStd = [Float](repeating: 0, count: c)
     if training {
-      precondition(m > 1, "batchNorm2d: training needs more than one value per channel, \(x.shape)")
+      tensorPrecondition(
+        m > 1, "batchNorm2d: training needs more than one value per channel, \(x.shape)")
       var variance = [Float](repeating: 0, count: c)
       mean.withUnsafeMutableBufferPointer { meanBuffer in
         variance.withUnsafeMutableBufferPointer { varianceBuffer in
@@ -61,7 +64,7 @@ extension Tensor {
         }
       }
     } else {
-      precondition(
+      tensorPrecondition(
         runningMean != nil && runningVar != nil, "batchNorm2d: evaluation needs running stats")
       let (rm, rv) = (runningMean!.storage.pointer, runningVar!.storage.pointer)
       for channel in 0..<c {
@@ -176,7 +179,7 @@ extension Tensor {
   ) -> Tensor {
     let d = x.shape.last ?? 1
     for t in [weight, bias].compactMap({ $0 }) {
-      precondition(t.shape == [d], "layerNorm: parameter \(t.shape) for input \(x.shape)")
+      tensorPrecondition(t.shape == [d], "layerNorm: parameter \(t.shape) for input \(x.shape)")
     }
     let rows = x.count / max(d, 1)
     var mean = [Float](repeating: 0, count: rows)
