@@ -18,6 +18,17 @@ struct AutogradTests {
     #expect(a.grad == nil)
   }
 
+  @Test("the gradient checker flags a wrong gradient")
+  func checkerCatchesErrors() {
+    // The analytic pass (recording on) differentiates 2x, the finite differences
+    // (recording off) see 2.1x: a 5% error, beyond the 1% tolerance, must be reported.
+    let x = testTensor([6], seed: 60)
+    let problems = GradientCheck().mismatches([x]) { t in
+      Tensor.isGradientEnabled ? t[0] * 2 : t[0] * 2.1
+    }
+    #expect(problems.count == 6)
+  }
+
   @Test("a tensor used twice receives the sum of both gradients")
   func reuse() {
     let x = Tensor([3], shape: [1], requiresGrad: true)
