@@ -17,6 +17,23 @@ final class GradientFunction {
     self.inputs = inputs
     self.backward = backward
   }
+
+  // Releasing a long chain naively recurses once per op (tensor, its function, its
+  // inputs, ...) and overflows the stack past some ten thousand ops. Instead, take
+  // over the inputs of every tensor that is about to die and free them in a loop.
+  deinit {
+    var pending = inputs
+    inputs = []
+    backward = nil
+    while var tensor = pending.popLast() {
+      guard isKnownUniquelyReferenced(&tensor), let function = tensor.gradFunction else {
+        continue
+      }
+      pending.append(contentsOf: function.inputs)
+      function.inputs = []
+      function.backward = nil
+    }
+  }
 }
 
 /// Whether ops record gradients, per task (or per thread outside tasks), so that
