@@ -50,6 +50,6 @@ public final class BatchNorm2d: Module {
     }
     return Tensor.batchNorm2d(
       x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-      training: isTraining, momentum: momentum, epsilon: epsilon)
+      training: isTraining, momentum: momentum, eps: epsilon)
   }
 }

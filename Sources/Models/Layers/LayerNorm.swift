@@ -23,6 +23,6 @@ public final class LayerNorm: Module {
 
   /// `[..., features]` to the same shape.
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    Tensor.layerNorm(x, weight: weight, bias: bias, epsilon: epsilon)
+    Tensor.layerNorm(x, weight: weight, bias: bias, eps: epsilon)
   }
 }

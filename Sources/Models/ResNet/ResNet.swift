@@ -94,6 +94,6 @@ public final class ResNet: Module, ImageClassifier {
     for stage in stages {
       for block in stage.elements { x = block(x) }
     }
-    return x.adaptiveAvgPool2d(outputSize: 1).flattened(from: 1)
+    return x.adaptiveAvgPool2d(outputHeight: 1, outputWidth: 1).flattened(from: 1)
   }
 }
