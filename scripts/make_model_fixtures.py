@@ -30,7 +30,7 @@ Each model file holds (F32 unless said):
                       train mode; loss = mean over samples of -sum(target * log_softmax(p)),
                       i.e. CrossEntropyLoss applied to the probabilities (the reference quirk)
   grad.<name>         gradient of train.loss for every parameter
-  step3.<key>         the whole state dict after three SGD steps (lr 0.05, momentum 0.9) on
+  step3.<key>         the whole state dict after three SGD steps (lr 0.01, momentum 0.9) on
                       the same batch in train mode: running statistics and weights
 The .parameters.txt file lists named_parameters() in order, one name a line.
 
@@ -141,7 +141,7 @@ def run_model(model, head_linear, x, target, extra=None):
         out["grad." + name] = param.grad.clone()
 
     # Three training steps on the same batch: BN running statistics move three times.
-    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     for _ in range(3):
         opt.zero_grad()
         reference_loss(model(x), target).backward()
@@ -311,7 +311,8 @@ def optim_fixture(folder):
             sched.step(loss)
             lrs.append(opt.param_groups[0]["lr"])
         state = {k: v for k, v in sched.state_dict().items()
-                 if isinstance(v, (int, float)) and not isinstance(v, bool)}
+                 if isinstance(v, (int, float)) and not isinstance(v, bool)
+                 and math.isfinite(v)}
         plateau.append(dict(settings=dict(lr=lr0, **kw), lrs=lrs, final_state=state))
     doc["plateau"] = dict(losses=losses, runs=plateau)
 

@@ -6,6 +6,12 @@ public struct HeadSignature: Equatable, Sendable {
   public var kind: HeadKind
   public var classes: Int
   public var features: Int
+
+  public init(kind: HeadKind, classes: Int, features: Int) {
+    self.kind = kind
+    self.classes = classes
+    self.features = features
+  }
 }
 
 /// What loading a pretrained backbone did.

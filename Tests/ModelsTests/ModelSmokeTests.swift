@@ -22,7 +22,8 @@ struct ModelSmokeTests {
         continue
       }
       let values = grad.toArray()
-      #expect(values.allSatisfy(\.isFinite), "\(label): \(name) has a non-finite gradient")
+      let finite = values.allSatisfy { $0.isFinite }
+      #expect(finite, "\(label): \(name) has a non-finite gradient")
     }
   }
 

@@ -98,7 +98,7 @@ public enum ModelBenchmark {
       iteration = {
         adam.zeroGrad()
         let output = model(images)
-        let loss = (-(target * output.logSoftmax(axis: -1)).sum(axis: 1)).mean()
+        let loss = Tensor.crossEntropy(output, targets: target)
         loss.backward()
         adam.step()
       }
@@ -120,10 +120,11 @@ public enum ModelBenchmark {
   /// The process's peak resident set size in bytes.
   public static func peakResidentBytes() -> Int {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
     #if os(Linux)
+      getrusage(RUSAGE_SELF.rawValue, &usage)
       return Int(usage.ru_maxrss) * 1024  // kilobytes on Linux
     #else
+      getrusage(RUSAGE_SELF, &usage)
       return Int(usage.ru_maxrss)  // bytes on macOS
     #endif
   }

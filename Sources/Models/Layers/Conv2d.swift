@@ -20,16 +20,9 @@ public final class Conv2d: Module {
     bias hasBias: Bool = true, generator: inout RandomGenerator
   ) {
     let shape = [outChannels, inChannels, kernelSize, kernelSize]
-    let bound = 1 / Float(inChannels * kernelSize * kernelSize).squareRoot()
-    weight = Tensor.uniform(shape, low: -bound, high: bound, generator: &generator)
-    weight.requiresGrad = true
-    if hasBias {
-      let b = Tensor.uniform([outChannels], low: -bound, high: bound, generator: &generator)
-      b.requiresGrad = true
-      bias = b
-    } else {
-      bias = nil
-    }
+    weight = Tensor.kaimingUniform(shape, generator: &generator)
+    let fanIn = inChannels * kernelSize * kernelSize
+    bias = hasBias ? Tensor.biasUniform([outChannels], fanIn: fanIn, generator: &generator) : nil
     self.stride = stride
     self.padding = padding
   }

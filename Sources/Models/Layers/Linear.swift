@@ -15,17 +15,9 @@ public final class Linear: Module {
     inFeatures: Int, outFeatures: Int, bias hasBias: Bool = true,
     generator: inout RandomGenerator
   ) {
-    let bound = 1 / Float(inFeatures).squareRoot()
-    weight = Tensor.uniform(
-      [outFeatures, inFeatures], low: -bound, high: bound, generator: &generator)
-    weight.requiresGrad = true
-    if hasBias {
-      let b = Tensor.uniform([outFeatures], low: -bound, high: bound, generator: &generator)
-      b.requiresGrad = true
-      bias = b
-    } else {
-      bias = nil
-    }
+    weight = Tensor.kaimingUniform([outFeatures, inFeatures], generator: &generator)
+    bias =
+      hasBias ? Tensor.biasUniform([outFeatures], fanIn: inFeatures, generator: &generator) : nil
   }
 
   public var inFeatures: Int { weight.shape[1] }

@@ -93,8 +93,7 @@ extension Conv2d {
     let conv = Conv2d(
       inChannels: inChannels, outChannels: outChannels, kernelSize: kernel, stride: stride,
       padding: kernel / 2, bias: false, generator: &generator)
-    let std = (2 / Float(outChannels * kernel * kernel)).squareRoot()
-    conv.weight.assign(Tensor.normal(conv.weight.shape, std: std, generator: &generator))
+    conv.weight.assign(Tensor.kaimingNormal(conv.weight.shape, generator: &generator))
     return conv
   }
 }

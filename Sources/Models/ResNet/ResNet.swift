@@ -51,8 +51,7 @@ public final class ResNet: Module, ImageClassifier {
     conv1 = Conv2d(
       inChannels: 3, outChannels: configuration.stemWidth, kernelSize: 7, stride: 2, padding: 3,
       bias: false, generator: &generator)
-    let stemStd = (2 / Float(configuration.stemWidth * 49)).squareRoot()
-    conv1.weight.assign(Tensor.normal(conv1.weight.shape, std: stemStd, generator: &generator))
+    conv1.weight.assign(Tensor.kaimingNormal(conv1.weight.shape, generator: &generator))
     bn1 = BatchNorm2d(channels: configuration.stemWidth)
 
     var channels = configuration.stemWidth

@@ -30,10 +30,8 @@ public final class Attention: Module {
     let q = qkvValues.select(axis: 0, index: 0)
     let k = qkvValues.select(axis: 0, index: 1)
     let v = qkvValues.select(axis: 0, index: 2)
-    let scale = 1 / Float(headDimension).squareRoot()
-    let scores = Tensor.matmul(q, k.transposed(2, 3)) * scale  // [B, heads, N, N]
-    let attention = scores.softmax(axis: -1)
-    let mixed = Tensor.matmul(attention, v)  // [B, heads, N, hd]
+    // softmax(q k^T / sqrt(hd)) v: [B, heads, N, hd]
+    let mixed = Tensor.scaledDotProductAttention(query: q, key: k, value: v)
     return proj(mixed.transposed(1, 2).reshaped([batch, tokens, dimension]))
   }
 }

@@ -87,14 +87,17 @@ public final class Adam: Optimizer {
     let g = gradient.storage.pointer
     let m = state.expAvg.storage.pointer
     let v = state.expAvgSq.storage.pointer
-    for i in 0..<count {
-      let gi = decay == 0 ? g[i] : g[i] + decay * p[i]
-      let mi = b1 * m[i] + oneMinusB1 * gi
-      let vi = b2 * v[i] + oneMinusB2 * gi * gi
-      m[i] = mi
-      v[i] = vi
-      let denominator = vi.squareRoot() * inverseCorrection2 + eps
-      p[i] -= stepSize * mi / denominator
+    // Element-wise, so chunking cannot change any value.
+    parallelChunks(count) { range in
+      for i in range {
+        let gi = decay == 0 ? g[i] : g[i] + decay * p[i]
+        let mi = b1 * m[i] + oneMinusB1 * gi
+        let vi = b2 * v[i] + oneMinusB2 * gi * gi
+        m[i] = mi
+        v[i] = vi
+        let denominator = vi.squareRoot() * inverseCorrection2 + eps
+        p[i] -= stepSize * mi / denominator
+      }
     }
   }
 }
