@@ -79,16 +79,26 @@ func checkParity(model: any ImageClassifier, fixture: ModelFixture, label: Strin
   let lossError = abs(loss.item - fixture.file["train.loss"].item)
   #expect(lossError <= 1e-5 * abs(fixture.file["train.loss"].item) + 1e-6, "\(label) loss")
   loss.backward()
+  // Within 1e-3 of the float64 reference, or (full size, where ReLUs flip between
+  // float32 and float64; see the script) no worse than 4x PyTorch's own float32 error.
   var worst: (name: String, error: Float) = ("", 0)
+  var worstTorch: (name: String, error: Float) = ("", 0)
+  var aboveThousandth = 0
   for (name, parameter) in model.namedParameters() {
     let grad = try #require(parameter.grad, "\(label): \(name) has no gradient")
     let error = relativeError(grad, fixture.file["grad." + name])
-    #expect(error <= 1e-3, "\(label) gradient of \(name): relative error \(error)")
+    let torchError = fixture.file.tensors["torch32_error." + name]?.item ?? 0
+    #expect(
+      error <= max(1e-3, 4 * torchError),
+      "\(label) gradient of \(name): relative error \(error), PyTorch float32 \(torchError)")
     if error > worst.error { worst = (name, error) }
+    if torchError > worstTorch.error { worstTorch = (name, torchError) }
+    if error > 1e-3 { aboveThousandth += 1 }
   }
   reportFigure(
     "\(label) train logits rel \(trainLogitError), loss diff \(lossError), "
-      + "worst gradient \(worst.name) rel \(worst.error)")
+      + "worst gradient \(worst.name) rel \(worst.error), \(aboveThousandth) tensors above 1e-3; "
+      + "PyTorch float32 worst \(worstTorch.name) rel \(worstTorch.error)")
 
   // Three SGD steps on the same batch: running statistics within 1e-5.
   model.zeroGrad()
