@@ -23,38 +23,6 @@ public struct BackboneLoadReport: Equatable, Sendable {
   public var droppedHead: [String]
 }
 
-/// Names of the wrappers PyTorch scripts put around a state dict: the reference's
-/// `model_state_dict`, DeiT's `model`, and the common `state_dict`.
-private let stateDictWrappers = ["model_state_dict", "model", "state_dict"]
-
-/// The state dict inside a checkpoint flattened to dotted names: strips a leading
-/// wrapper (`model_state_dict.`, `model.`, `state_dict.`) when one holds the tensors,
-/// keeping only its entries, and then a `module.` prefix (DataParallel) when every key
-/// has it. Other top-level entries (`epoch`, `optimizer_state_dict.*`) are dropped.
-public func unwrapStateDict(_ entries: [(name: String, tensor: Tensor)]) -> [(
-  name: String, tensor: Tensor
-)] {
-  var result = entries
-  for wrapper in stateDictWrappers {
-    let prefix = wrapper + "."
-    let inner = entries.filter { $0.name.hasPrefix(prefix) }
-    // A model whose own keys start with `model.` cannot be told from a wrapper by
-    // names alone; a wrapper is recognised only when nothing else holds weights.
-    let outside = entries.filter {
-      !$0.name.hasPrefix(prefix) && !stateDictWrappers.contains(where: $0.name.hasPrefix)
-        && !$0.name.hasPrefix("optimizer")
-    }
-    if !inner.isEmpty && outside.allSatisfy({ $0.tensor.count <= 1 }) {
-      result = inner.map { (String($0.name.dropFirst(prefix.count)), $0.tensor) }
-      break
-    }
-  }
-  if !result.isEmpty && result.allSatisfy({ $0.name.hasPrefix("module.") }) {
-    result = result.map { (String($0.name.dropFirst("module.".count)), $0.tensor) }
-  }
-  return result
-}
-
 extension Architecture {
   /// The head's attribute name in this architecture's state dict.
   public var headName: String { self == .resnet50 ? "fc" : "head" }

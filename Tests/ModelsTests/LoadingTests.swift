@@ -1,4 +1,5 @@
 import Foundation
+import Checkpoints
 import Models
 import Tensor
 import TestSupport
@@ -84,20 +85,51 @@ struct LoadingTests {
     #expect(model.head.linear.weight.toArray() == freshHead)
     #expect(model.norm.weight.toArray() == imagenet.norm.weight.toArray())
   }
+}
 
-  @Test("wrapped state dicts (model., model_state_dict., module.) are unwrapped")
-  func unwrapping() {
-    let w = Tensor.zeros([2, 2])
-    let deit = unwrapStateDict([("model.cls_token", w), ("model.norm.weight", w)])
-    #expect(deit.map(\.name) == ["cls_token", "norm.weight"])
-    let reference = unwrapStateDict([
-      ("epoch", Tensor(scalar: 3)), ("model_state_dict.fc.0.weight", w),
-      ("optimizer_state_dict.state.0.exp_avg", w), ("loss", Tensor(scalar: 0.5)),
-    ])
-    #expect(reference.map(\.name) == ["fc.0.weight"])
-    let parallel = unwrapStateDict([("module.conv1.weight", w), ("module.fc.weight", w)])
-    #expect(parallel.map(\.name) == ["conv1.weight", "fc.weight"])
-    let plain = unwrapStateDict([("conv1.weight", w), ("fc.weight", w)])
-    #expect(plain.map(\.name) == ["conv1.weight", "fc.weight"])
+@Suite("Models through checkpoint files")
+struct CheckpointBridgeTests {
+  @Test("a model and its Adam state survive a .pth round trip and resume identically")
+  func pthRoundTrip() throws {
+    let model = tinyViT(seed: 6)
+    var generator = RandomGenerator(seed: 7)
+    let images = Tensor.normal([2, 3, 32, 32], generator: &generator)
+    let target = Tensor([1, 0, 0, 1], shape: [2, 2])
+    let adam = Adam(parameters: model.parameters(), learningRate: 1e-3)
+    for _ in 0..<2 {
+      adam.zeroGrad()
+      Tensor.crossEntropy(model(images), targets: target).backward()
+      adam.step()
+    }
+    let folder = Fixtures.temporaryDirectory("models-bridge")
+    let url = folder.appendingPathComponent("epoch_1_checkpoints.pth.tar")
+    try PthWriter.write(Checkpoint(model: model, epoch: 1, loss: 0.5, adam: adam), to: url)
+
+    let read = try Checkpoint.load(contentsOf: url)
+    #expect(read.epoch == 1)
+    let restored = tinyViT(seed: 8)
+    try restored.load(stateDict: read.stateDict)
+    let restoredAdam = Adam(parameters: restored.parameters(), learningRate: 1e-3)
+    try restoredAdam.importState(try #require(read.optimizer).stateEntries)
+
+    // One more step on both: identical weights.
+    for (m, a) in [(model as any ImageClassifier, adam), (restored, restoredAdam)] {
+      a.zeroGrad()
+      Tensor.crossEntropy(m(images), targets: target).backward()
+      a.step()
+    }
+    for ((name, a), (_, b)) in zip(model.namedParameters(), restored.namedParameters()) {
+      #expect(a.toArray() == b.toArray(), "\(name)")
+    }
+  }
+
+  @Test("num_batches_tracked is written as int64, as PyTorch stores it")
+  func integerBuffers() {
+    let model = tinyResNet()
+    model.bn1.numBatchesTracked.fill(12)
+    let checkpoint = Checkpoint(model: model)
+    #expect(checkpoint["bn1.num_batches_tracked"]?.integers == [12])
+    #expect(checkpoint["bn1.running_var"]?.dtype == .float32)
+    #expect(checkpoint.tensors.map(\.name) == model.stateDict().map(\.name))
   }
 }
