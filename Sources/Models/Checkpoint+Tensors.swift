@@ -46,7 +46,9 @@ extension OptimizerState {
   /// and `SGD.importState` read (`step` as a one-value tensor).
   public var stateEntries: [(name: String, tensor: Tensor)] {
     parameters.flatMap { parameter in
-      let step = parameter.step.map { [("state.\(parameter.index).step", Tensor(scalar: Float($0)))] }
+      let step = parameter.step.map {
+        [("state.\(parameter.index).step", Tensor(scalar: Float($0)))]
+      }
       return (step ?? [])
         + parameter.tensors.map { ("state.\(parameter.index).\($0.name)", $0.tensor.tensor) }
     }

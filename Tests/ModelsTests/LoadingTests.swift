@@ -1,5 +1,5 @@
-import Foundation
 import Checkpoints
+import Foundation
 import Models
 import Tensor
 import TestSupport
@@ -19,8 +19,9 @@ struct LoadingTests {
     }
     #expect(model.conv1.weight.toArray() == before)
     let message = "\(ModelLoadError.shapeMismatch(key: "bn1.weight", model: [8], checkpoint: [9]))"
-    #expect(message == "size mismatch for bn1.weight: the checkpoint has shape [9], "
-      + "the model has shape [8]")
+    #expect(
+      message == "size mismatch for bn1.weight: the checkpoint has shape [9], "
+        + "the model has shape [8]")
   }
 
   @Test("strict loading lists missing and unexpected keys by name")
@@ -28,8 +29,10 @@ struct LoadingTests {
     let model = tinyResNet()
     var state = model.stateDict().filter { $0.name != "layer3.0.bn2.bias" }
     state.append(("pre_logits.fc.weight", Tensor.zeros([2, 2])))
-    #expect(throws: ModelLoadError.keysDoNotMatch(
-      missing: ["layer3.0.bn2.bias"], unexpected: ["pre_logits.fc.weight"])) {
+    #expect(
+      throws: ModelLoadError.keysDoNotMatch(
+        missing: ["layer3.0.bn2.bias"], unexpected: ["pre_logits.fc.weight"])
+    ) {
       try model.load(stateDict: state)
     }
     let report = try model.load(stateDict: state, strict: false)
@@ -73,8 +76,10 @@ struct LoadingTests {
     var state = imagenet.stateDict()
     state.append(("pre_logits.fc.weight", Tensor.zeros([32, 32])))
     state.append(("pre_logits.fc.bias", Tensor.zeros([32])))
-    #expect(Architecture.deitTiny.headSignature(in: state) == HeadSignature(
-      kind: .linear, classes: 1000, features: 32))
+    #expect(
+      Architecture.deitTiny.headSignature(in: state)
+        == HeadSignature(
+          kind: .linear, classes: 1000, features: 32))
 
     let model = tinyViT(head: .softmax, seed: 5)
     let freshHead = model.head.linear.weight.toArray()

@@ -79,26 +79,38 @@ func checkParity(model: any ImageClassifier, fixture: ModelFixture, label: Strin
   let lossError = abs(loss.item - fixture.file["train.loss"].item)
   #expect(lossError <= 1e-5 * abs(fixture.file["train.loss"].item) + 1e-6, "\(label) loss")
   loss.backward()
-  // Within 1e-3 of the float64 reference, or (full size, where ReLUs flip between
-  // float32 and float64; see the script) no worse than 4x PyTorch's own float32 error.
+  // Every gradient within 1e-3 of the float64 reference. At full size, where ReLUs
+  // whose input is within rounding of zero switch sides (see the script), PyTorch's
+  // own float32 gradients miss that by up to a few percent at random places; there
+  // the bar is PyTorch's: no tensor worse than twice PyTorch's worst tensor, and the
+  // median tensor error no worse than twice PyTorch's median.
+  var errors: [Float] = []
+  var torchErrors: [Float] = []
   var worst: (name: String, error: Float) = ("", 0)
-  var worstTorch: (name: String, error: Float) = ("", 0)
-  var aboveThousandth = 0
   for (name, parameter) in model.namedParameters() {
     let grad = try #require(parameter.grad, "\(label): \(name) has no gradient")
     let error = relativeError(grad, fixture.file["grad." + name])
-    let torchError = fixture.file.tensors["torch32_error." + name]?.item ?? 0
-    #expect(
-      error <= max(1e-3, 4 * torchError),
-      "\(label) gradient of \(name): relative error \(error), PyTorch float32 \(torchError)")
+    errors.append(error)
+    if let torchError = fixture.file.tensors["torch32_error." + name] {
+      torchErrors.append(torchError.item)
+    } else {
+      #expect(error <= 1e-3, "\(label) gradient of \(name): relative error \(error)")
+    }
     if error > worst.error { worst = (name, error) }
-    if torchError > worstTorch.error { worstTorch = (name, torchError) }
-    if error > 1e-3 { aboveThousandth += 1 }
+  }
+  func median(_ values: [Float]) -> Float { values.sorted()[values.count / 2] }
+  if !torchErrors.isEmpty {
+    let (torchWorst, torchMedian) = (torchErrors.max()!, median(torchErrors))
+    #expect(worst.error <= max(1e-3, 2 * torchWorst), "\(label) worst gradient \(worst)")
+    #expect(median(errors) <= max(1e-3, 2 * torchMedian), "\(label) median gradient error")
+    reportFigure(
+      "\(label) PyTorch float32 gradients: worst rel \(torchWorst), median \(torchMedian), "
+        + "\(torchErrors.filter { $0 > 1e-3 }.count) tensors above 1e-3")
   }
   reportFigure(
     "\(label) train logits rel \(trainLogitError), loss diff \(lossError), "
-      + "worst gradient \(worst.name) rel \(worst.error), \(aboveThousandth) tensors above 1e-3; "
-      + "PyTorch float32 worst \(worstTorch.name) rel \(worstTorch.error)")
+      + "worst gradient \(worst.name) rel \(worst.error), median \(median(errors)), "
+      + "\(errors.filter { $0 > 1e-3 }.count) of \(errors.count) tensors above 1e-3")
 
   // Three SGD steps on the same batch: running statistics within 1e-5.
   model.zeroGrad()
@@ -108,12 +120,18 @@ func checkParity(model: any ImageClassifier, fixture: ModelFixture, label: Strin
     referenceLoss(model(input), target: target).backward()
     sgd.step()
   }
+  // Running statistics within 1e-5 (relative to max(1, |value|)). At full size the
+  // steps inherit the ReLU-flip gradient noise: PyTorch's own float32 run ends up to
+  // 1.0e-4 away from float64 on this fixture (measured with the script's model), so
+  // the bar there is twice that.
+  let fullSize = !torchErrors.isEmpty
+  let bufferTolerance: Float = fullSize ? 2e-4 : 1e-5
   var worstBuffer: Float = 0
   for (name, buffer) in model.namedBuffers() {
     let expected = fixture.file["step3." + name]
-    let difference = maxAbsoluteDifference(buffer.toArray(), expected.toArray())
-    let bound: Float = 1e-5 * max(1, expected.toArray().reduce(0) { max($0, abs($1)) })
-    #expect(difference <= bound, "\(label) \(name) after three steps: \(difference)")
+    let scale = max(1, expected.toArray().reduce(0) { max($0, abs($1)) })
+    let difference = maxAbsoluteDifference(buffer.toArray(), expected.toArray()) / scale
+    #expect(difference <= bufferTolerance, "\(label) \(name) after three steps: \(difference)")
     worstBuffer = max(worstBuffer, difference)
   }
   var worstParameter: Float = 0
@@ -123,6 +141,6 @@ func checkParity(model: any ImageClassifier, fixture: ModelFixture, label: Strin
     worstParameter = max(worstParameter, error)
   }
   reportFigure(
-    "\(label) after three steps: buffers max abs diff \(worstBuffer), "
+    "\(label) after three steps: buffers max diff \(worstBuffer) (relative to max(1, |value|)), "
       + "parameters max rel \(worstParameter)")
 }

@@ -34,9 +34,11 @@ struct ModelSmokeTests {
     checkTrains(model, imageSize: 32, label: "resnet50")
   }
 
-  @Test("DeiT tiny, small and base at 32x32 (4 patches)", arguments: [
-    Architecture.deitTiny, .deitSmall, .deitBase,
-  ])
+  @Test(
+    "DeiT tiny, small and base at 32x32 (4 patches)",
+    arguments: [
+      Architecture.deitTiny, .deitSmall, .deitBase,
+    ])
   func deit(_ architecture: Architecture) {
     var generator = RandomGenerator(seed: 1)
     let model = architecture.make(

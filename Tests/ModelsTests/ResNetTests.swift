@@ -39,20 +39,22 @@ struct ResNetTests {
     let model = ResNet(.resnet50, head: .linear, classes: 1000, generator: &generator)
     let names = model.namedParameters().map(\.name)
     #expect(names.count == 161)
-    #expect(Array(names.prefix(6)) == [
-      "conv1.weight", "bn1.weight", "bn1.bias", "layer1.0.conv1.weight", "layer1.0.bn1.weight",
-      "layer1.0.bn1.bias",
-    ])
+    #expect(
+      Array(names.prefix(6)) == [
+        "conv1.weight", "bn1.weight", "bn1.bias", "layer1.0.conv1.weight", "layer1.0.bn1.weight",
+        "layer1.0.bn1.bias",
+      ])
     #expect(names.contains("layer4.0.downsample.0.weight"))
     #expect(!names.contains("layer4.1.downsample.0.weight"))
     #expect(Array(names.suffix(2)) == ["fc.weight", "fc.bias"])
     #expect(model.parameterCount == 25_557_032)
     let state = model.stateDict().map(\.name)
     #expect(state.count == 320)
-    #expect(Array(state.prefix(7)) == [
-      "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
-      "bn1.num_batches_tracked", "layer1.0.conv1.weight",
-    ])
+    #expect(
+      Array(state.prefix(7)) == [
+        "conv1.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var",
+        "bn1.num_batches_tracked", "layer1.0.conv1.weight",
+      ])
   }
 
   @Test("the stride sits on the 3x3 convolution (v1.5) and downsample carries it too")

@@ -46,19 +46,22 @@ struct VisionTransformerTests {
     try checkParity(model: model, fixture: fixture, label: "deit_small")
   }
 
-  @Test("DeiT-S names and counts match timm: 152 parameters, 22,050,664 values with a 1000-class head")
+  @Test(
+    "DeiT-S names and counts match timm: 152 parameters, 22,050,664 values with a 1000-class head")
   func deitSmallNames() {
     var generator = RandomGenerator(seed: 0)
     let model = VisionTransformer(.deitSmall, head: .linear, classes: 1000, generator: &generator)
     let parameters = model.namedParameters()
     #expect(parameters.count == 152)
-    #expect(Array(parameters.prefix(4).map(\.name)) == [
-      "cls_token", "pos_embed", "patch_embed.proj.weight", "patch_embed.proj.bias",
-    ])
+    #expect(
+      Array(parameters.prefix(4).map(\.name)) == [
+        "cls_token", "pos_embed", "patch_embed.proj.weight", "patch_embed.proj.bias",
+      ])
     #expect(parameters.first { $0.name == "pos_embed" }?.tensor.shape == [1, 197, 384])
-    #expect(parameters.first { $0.name == "blocks.11.attn.qkv.weight" }?.tensor.shape == [
-      1152, 384,
-    ])
+    #expect(
+      parameters.first { $0.name == "blocks.11.attn.qkv.weight" }?.tensor.shape == [
+        1152, 384,
+      ])
     #expect(Array(parameters.suffix(2).map(\.name)) == ["head.weight", "head.bias"])
     #expect(model.parameterCount == 22_050_664)
   }

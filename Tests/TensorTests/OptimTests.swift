@@ -142,12 +142,16 @@ struct AdamTests {
       ("state.0.exp_avg", Tensor.zeros([3, 2])),
       ("state.0.exp_avg_sq", Tensor.zeros([2, 3])),
     ]
-    #expect(throws: OptimizerStateError.shapeMismatch(
-      name: "state.0.exp_avg", expected: [2, 3], found: [3, 2])) {
+    #expect(
+      throws: OptimizerStateError.shapeMismatch(
+        name: "state.0.exp_avg", expected: [2, 3], found: [3, 2])
+    ) {
       try adam.importState(entries)
     }
-    #expect(throws: OptimizerStateError.parameterIndexOutOfRange(
-      name: "state.4.step", index: 4, parameterCount: 1)) {
+    #expect(
+      throws: OptimizerStateError.parameterIndexOutOfRange(
+        name: "state.4.step", index: 4, parameterCount: 1)
+    ) {
       try adam.importState([("state.4.step", Tensor(scalar: 1))])
     }
     #expect(throws: OptimizerStateError.incompleteState(index: 0, missing: "exp_avg")) {

@@ -12,7 +12,9 @@ public struct SafetensorsFixture {
   /// Reads `url`.
   public init(contentsOf url: URL) throws {
     let data = try Data(contentsOf: url)
-    let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+    let headerLength = data.prefix(8).enumerated().reduce(0) {
+      $0 | Int($1.element) << (8 * $1.offset)
+    }
     let header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength))
     let entries = header as! [String: Any]
     let base = 8 + headerLength

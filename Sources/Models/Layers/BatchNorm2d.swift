@@ -39,8 +39,10 @@ public final class BatchNorm2d: Module {
   }
 
   public override var localBuffers: [(name: String, tensor: Tensor)] {
-    [("running_mean", runningMean), ("running_var", runningVar),
-     ("num_batches_tracked", numBatchesTracked)]
+    [
+      ("running_mean", runningMean), ("running_var", runningVar),
+      ("num_batches_tracked", numBatchesTracked),
+    ]
   }
 
   /// `[N, C, H, W]` to the same shape.
