@@ -6,7 +6,8 @@ Run, with the same thread count as the Swift side:
 Prints one JSON object per (shape, pass) in the same fields as the Swift benchmark.
 Forward, backward-data and backward-weight are timed separately through
 torch.nn.grad.conv2d_input / conv2d_weight, in NCHW (the layout of the Swift kernels)
-and, with --channels-last, in NHWC. GFLOPS count the forward's 2*N*O*OH*OW*C*kh*kw
+and, with --channels-last, in NHWC. --cpu-clock (with --threads 1) times with process
+CPU time, for comparisons on a busy shared machine. GFLOPS count the forward's 2*N*O*OH*OW*C*kh*kw
 for every pass, as the Swift benchmark does.
 """
 import argparse
@@ -24,18 +25,18 @@ def shapes(batch):
             ("3x3.512.7", 512, 512, 7, 3, 1, 1), ("stem.7x7s2", 3, 64, 224, 7, 2, 3)]
 
 
-def timed(fn, repeats):
+def timed(fn, repeats, clock):
     fn()
-    t0 = time.perf_counter()
+    t0 = clock()
     fn()
-    first = time.perf_counter() - t0
+    first = clock() - t0
     calls = max(1, min(1000, int(0.02 / max(first, 1e-7))))
     out = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(calls):
             fn()
-        out.append((time.perf_counter() - t0) / calls)
+        out.append((clock() - t0) / calls)
     return out
 
 
@@ -46,7 +47,10 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--filter", default="")
     parser.add_argument("--channels-last", action="store_true")
+    parser.add_argument("--cpu-clock", action="store_true",
+                        help="process CPU time instead of wall time (use with --threads 1)")
     args = parser.parse_args()
+    clock = time.process_time if args.cpu_clock else time.perf_counter
     torch.set_num_threads(args.threads)
     fmt = torch.channels_last if args.channels_last else torch.contiguous_format
     with torch.no_grad():
@@ -66,7 +70,7 @@ def main():
                  lambda: torch.nn.grad.conv2d_weight(x, w.shape, gy, stride=s, padding=p)),
             ]
             for name, fn in passes:
-                g = sorted(flops / t / 1e9 for t in timed(fn, args.repeats))
+                g = sorted(flops / t / 1e9 for t in timed(fn, args.repeats, clock))
                 median = g[len(g) // 2] if len(g) % 2 else (g[len(g) // 2 - 1] + g[len(g) // 2]) / 2
                 print(json.dumps({
                     "kernel": "torch.conv2d." + name + (".nhwc" if args.channels_last else ""),

@@ -17,6 +17,23 @@ final class GradientFunction {
     self.inputs = inputs
     self.backward = backward
   }
+
+  // Releasing a long chain naively recurses once per op (tensor, its function, its
+  // inputs, ...) and overflows the stack past some ten thousand ops. Instead, take
+  // over the inputs of every tensor that is about to die and free them in a loop.
+  deinit {
+    var pending = inputs
+    inputs = []
+    backward = nil
+    while var tensor = pending.popLast() {
+      guard isKnownUniquelyReferenced(&tensor), let function = tensor.gradFunction else {
+        continue
+      }
+      pending.append(contentsOf: function.inputs)
+      function.inputs = []
+      function.backward = nil
+    }
+  }
 }
 
 /// Whether ops record gradients, per task (or per thread outside tasks), so that
@@ -67,15 +84,15 @@ extension Tensor {
   /// backward step runs once, and its saved tensors are freed, so the graph cannot be
   /// run backward twice (as in PyTorch without `retain_graph`).
   public func backward() {
-    precondition(count == 1, "backward: the loss must hold one value, shape is \(shape)")
+    tensorPrecondition(count == 1, "backward: the loss must hold one value, shape is \(shape)")
     backward(gradient: Tensor.filled(shape, with: 1))
   }
 
   /// Like `backward()` with an explicit gradient of this tensor (same shape).
   public func backward(gradient seed: Tensor) {
-    precondition(
+    tensorPrecondition(
       seed.shape == shape, "backward: gradient shape \(seed.shape) for tensor shape \(shape)")
-    precondition(requiresGrad, "backward: the tensor does not require a gradient")
+    tensorPrecondition(requiresGrad, "backward: the tensor does not require a gradient")
     if gradFunction == nil {
       accumulateLeafGradient(seed, upstream: nil, siblings: [])
       return
@@ -121,14 +138,14 @@ extension Tensor {
       guard let gradient = pending.removeValue(forKey: key) else { continue }
       let function = node.gradFunction!
       guard let step = function.backward else {
-        preconditionFailure(
+        tensorPreconditionFailure(
           "backward: the graph through \(function.name) was already used by a backward pass")
       }
       let inputGradients = step(gradient)
-      precondition(inputGradients.count == function.inputs.count, "\(function.name) backward")
+      tensorPrecondition(inputGradients.count == function.inputs.count, "\(function.name) backward")
       for (input, inputGradient) in zip(function.inputs, inputGradients) {
         guard let inputGradient, input.requiresGrad else { continue }
-        precondition(
+        tensorPrecondition(
           inputGradient.shape == input.shape,
           "\(function.name) backward: gradient \(inputGradient.shape) for input \(input.shape)")
         if input.gradFunction == nil {
@@ -170,7 +187,7 @@ extension Tensor {
 
 /// `a += b` on values of equal count, outside autograd.
 func addInPlace(_ a: Tensor, _ b: Tensor) {
-  precondition(a.count == b.count, "gradient accumulation: \(a.shape) += \(b.shape)")
+  tensorPrecondition(a.count == b.count, "gradient accumulation: \(a.shape) += \(b.shape)")
   let x = a.storage.pointer
   mapBinary(x, b.storage.pointer, x, count: a.count, vector: { $0 + $1 }, scalar: { $0 + $1 })
 }

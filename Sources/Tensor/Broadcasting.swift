@@ -9,7 +9,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
   for i in 0..<rank {
     let da = i < rank - a.count ? 1 : a[i - (rank - a.count)]
     let db = i < rank - b.count ? 1 : b[i - (rank - b.count)]
-    precondition(
+    tensorPrecondition(
       da == db || da == 1 || db == 1, "broadcast: shapes \(a) and \(b) are incompatible")
     result[i] = da == 1 ? db : da
   }

@@ -4,7 +4,9 @@ import Foundation
 /// state filled by SplitMix64 from a 64-bit seed, as the authors recommend.
 ///
 /// Generation is sequential and uses only integer arithmetic, so a seed gives the same
-/// stream on every platform and for every thread count. Independent streams for
+/// bits on every platform and for every thread count. Normal values go through the C
+/// library's `log`, `cos` and `sin` in Double; rounding to Float hides their last-bit
+/// differences between platforms in all but rare cases. Independent streams for
 /// different purposes (initialisation, shuffling, augmentation, dropout) come from one
 /// run seed through `derived(stream:)`, which hashes the seed and a stream number
 /// together; streams with different numbers do not overlap in practice.
@@ -78,8 +80,15 @@ public struct RandomGenerator: Sendable {
   /// `sqrt(-2 ln u1) * (cos 2 pi u2, sin 2 pi u2)` with `u1` in (0, 1] and `u2` in
   /// [0, 1), computed in Double.
   public mutating func normalPair() -> (Float, Float) {
-    let u1 = 1 - uniformDouble()
-    let u2 = uniformDouble()
+    let first = next()
+    return RandomGenerator.boxMuller(first, next())
+  }
+
+  /// The Box-Muller pair for two 64-bit draws (53 bits of each are used).
+  @inline(__always)
+  static func boxMuller(_ first: UInt64, _ second: UInt64) -> (Float, Float) {
+    let u1 = 1 - Double(first >> 11) * 0x1p-53
+    let u2 = Double(second >> 11) * 0x1p-53
     let radius = (-2 * Foundation.log(u1)).squareRoot()
     let angle = 2 * Double.pi * u2
     return (Float(radius * Foundation.cos(angle)), Float(radius * Foundation.sin(angle)))
@@ -97,7 +106,7 @@ public struct RandomGenerator: Sendable {
 
   /// Uniform in `0..<bound` without modulo bias (Lemire's multiply-and-reject method).
   public mutating func int(below bound: Int) -> Int {
-    precondition(bound > 0, "RandomGenerator.int(below:): bound \(bound) must be positive")
+    tensorPrecondition(bound > 0, "RandomGenerator.int(below:): bound \(bound) must be positive")
     let n = UInt64(bound)
     var product = next().multipliedFullWidth(by: n)
     if product.low < n {
@@ -129,16 +138,31 @@ public struct RandomGenerator: Sendable {
     return values
   }
 
-  /// Fills `buffer` with standard normal values, `mean + std * z`, pairs in order.
+  /// Fills `buffer` with `mean + std * z`, `z` standard normal: exactly the values of
+  /// consecutive `normalPair()` calls, in order. The random bits are drawn
+  /// sequentially per block and the Box-Muller transform of a block runs in parallel,
+  /// so the result does not depend on the thread count.
   public mutating func fillNormal(
     _ buffer: UnsafeMutableBufferPointer<Float>, mean: Float = 0, std: Float = 1
   ) {
-    var i = 0
-    while i < buffer.count {
-      let (a, b) = normalPair()
-      buffer[i] = mean + std * a
-      if i + 1 < buffer.count { buffer[i + 1] = mean + std * b }
-      i += 2
+    guard let base = buffer.baseAddress else { return }
+    let pairsPerBlock = 1 << 16
+    var bits = [UInt64](repeating: 0, count: 2 * pairsPerBlock)
+    var start = 0
+    while start < buffer.count {
+      let pairs = min(pairsPerBlock, (buffer.count - start + 1) / 2)
+      for i in 0..<(2 * pairs) { bits[i] = next() }
+      bits.withUnsafeBufferPointer { bits in
+        let source = bits.baseAddress!
+        let target = base + start
+        let available = buffer.count - start
+        parallelItems(pairs, workPerItem: 64) { p in
+          let (a, b) = RandomGenerator.boxMuller(source[2 * p], source[2 * p + 1])
+          target[2 * p] = mean + std * a
+          if 2 * p + 1 < available { target[2 * p + 1] = mean + std * b }
+        }
+      }
+      start += 2 * pairs
     }
   }
 

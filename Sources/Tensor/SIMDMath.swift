@@ -1,4 +1,10 @@
 // Vectorised transcendental functions for the element-wise ops, on sixteen lanes.
+//
+// Written with comparisons and `replace(with:where:)` only: Swift lowers SIMD16
+// `clamped`, `pointwiseMin/Max` and `.max()` lane by lane with NaN checks. Measured with
+// a throwaway timing test (medians of 5, 2 threads, machine shared, load about 8):
+// softmax over [32, 6, 197, 197] went from 272 to 62 ms and GELU over [32, 197, 1536]
+// from 240 ms (glibc erff per value) to 120 ms; PyTorch in the same session: 82, 125 ms.
 
 /// `e^x` for each lane, within about 2 ULP of the exact value on [-87.3, 88.3].
 ///

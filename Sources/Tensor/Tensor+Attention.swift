@@ -11,7 +11,7 @@ extension Tensor {
   public static func scaledDotProductAttention(
     query q: Tensor, key k: Tensor, value v: Tensor, scale: Float? = nil
   ) -> Tensor {
-    precondition(
+    tensorPrecondition(
       q.rank >= 2 && k.rank == q.rank && v.rank == q.rank
         && q.shape.dropLast(2) == k.shape.dropLast(2) && k.shape.dropLast(2) == v.shape.dropLast(2)
         && q.shape[q.rank - 1] == k.shape[k.rank - 1] && k.shape[k.rank - 2] == v.shape[v.rank - 2],
@@ -21,7 +21,7 @@ extension Tensor {
 
     // P = softmax(q k^T * scale), then out = P v.
     let probabilities = Tensor.withoutGradient {
-      (matmulRaw(q, k, transposeA: false, transposeB: true) * factor).softmax(axis: -1)
+      matmulRaw(q, k, transposeA: false, transposeB: true, alpha: factor).softmax(axis: -1)
     }
     let result = matmulRaw(probabilities, v, transposeA: false, transposeB: false)
 

@@ -10,19 +10,19 @@ extension Tensor {
   public static func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0
   ) -> Tensor {
-    precondition(
+    tensorPrecondition(
       x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
       "conv2d: input \(x.shape) does not match weight \(weight.shape)")
-    precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
+    tensorPrecondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
     let geometry = Conv2dGeometry(
       batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
       outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
       strideHeight: stride, strideWidth: stride, paddingHeight: padding, paddingWidth: padding)
-    precondition(
+    tensorPrecondition(
       geometry.outHeight >= 1 && geometry.outWidth >= 1,
       "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
     if let bias {
-      precondition(
+      tensorPrecondition(
         bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape), weight \(weight.shape)")
     }
     let result = Tensor(uninitializedShape: [
@@ -71,14 +71,14 @@ extension Tensor {
   ///
   /// `x` is `[N, C, H, W]`; the result is `[N, C, (H + 2 padding - k) / stride + 1, ...]`.
   public func maxPool2d(kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
-    precondition(rank == 4, "maxPool2d: input must be [N, C, H, W], got \(shape)")
-    precondition(
+    tensorPrecondition(rank == 4, "maxPool2d: input must be [N, C, H, W], got \(shape)")
+    tensorPrecondition(
       kernelSize >= 1 && stride >= 1 && padding >= 0 && padding * 2 <= kernelSize,
       "maxPool2d: kernel \(kernelSize), stride \(stride), padding \(padding)")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     let oh = (h + 2 * padding - kernelSize) / stride + 1
     let ow = (w + 2 * padding - kernelSize) / stride + 1
-    precondition(oh >= 1 && ow >= 1, "maxPool2d: window larger than padded input \(shape)")
+    tensorPrecondition(oh >= 1 && ow >= 1, "maxPool2d: window larger than padded input \(shape)")
     let result = Tensor(uninitializedShape: [n, c, oh, ow])
     let planes = n * c
     // Index within its input plane of each output's maximum, for the backward step.
@@ -139,8 +139,8 @@ extension Tensor {
   ///
   /// `x` is `[N, C, H, W]`; the result is `[N, C, outputHeight, outputWidth]`.
   public func adaptiveAvgPool2d(outputHeight: Int = 1, outputWidth: Int = 1) -> Tensor {
-    precondition(rank == 4, "adaptiveAvgPool2d: input must be [N, C, H, W], got \(shape)")
-    precondition(outputHeight >= 1 && outputWidth >= 1, "adaptiveAvgPool2d: output size")
+    tensorPrecondition(rank == 4, "adaptiveAvgPool2d: input must be [N, C, H, W], got \(shape)")
+    tensorPrecondition(outputHeight >= 1 && outputWidth >= 1, "adaptiveAvgPool2d: output size")
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     let (oh, ow) = (outputHeight, outputWidth)
     let planes = n * c

@@ -13,7 +13,7 @@ extension Tensor {
   /// dimensions (all but the last two) broadcast as in `torch.matmul`, giving
   /// `[batch..., M, N]`. Rank-1 operands are not supported (reshape them first).
   public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-    precondition(
+    tensorPrecondition(
       a.rank >= 2 && b.rank >= 2 && a.shape[a.rank - 1] == b.shape[b.rank - 2],
       "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
     let result = matmulRaw(a, b, transposeA: false, transposeB: false)
@@ -45,15 +45,15 @@ extension Tensor {
 
   /// `op(a) @ op(b)` where `op` transposes the last two dimensions when asked, with
   /// broadcast batch dimensions. Not recorded.
-  static func matmulRaw(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool)
-    -> Tensor
-  {
+  static func matmulRaw(
+    _ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool, alpha: Float = 1
+  ) -> Tensor {
     let (ra, rb) = (a.rank, b.rank)
     let m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2]
     let k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1]
     let kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2]
     let n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1]
-    precondition(k == kb, "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
+    tensorPrecondition(k == kb, "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
     let (lda, ldb) = (a.shape[ra - 1], b.shape[rb - 1])
 
     // A stack of matrices times one matrix is a single tall product.
@@ -62,7 +62,7 @@ extension Tensor {
       let result = Tensor(uninitializedShape: Array(a.shape[..<(ra - 1)]) + [n])
       if rows > 0 && n > 0 {
         runGemm(
-          transposeA: false, transposeB: transposeB, m: rows, n: n, k: k,
+          transposeA: false, transposeB: transposeB, m: rows, n: n, k: k, alpha: alpha,
           a: a.storage.pointer, lda: lda, b: b.storage.pointer, ldb: ldb,
           c: result.storage.pointer)
       }
@@ -84,7 +84,7 @@ extension Tensor {
     let (pa, pb, pc) = (a.storage.pointer, b.storage.pointer, result.storage.pointer)
     let product = { (i: Int) in
       runGemm(
-        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+        transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
         a: pa + offsetsA[i], lda: lda, b: pb + offsetsB[i], ldb: ldb, c: pc + i * m * n)
     }
     if batchCount > 1 && 2 * m * n * k < batchedGemmSerialFlops {
@@ -95,10 +95,10 @@ extension Tensor {
     return result
   }
 
-  /// `c = op(a) op(b)` (overwriting `c`, `ldc = n`), or zeros when `k` is 0.
+  /// `c = alpha op(a) op(b)` (overwriting `c`, `ldc = n`), or zeros when `k` is 0.
   @inline(__always)
   static func runGemm(
-    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     c: UnsafeMutablePointer<Float>
   ) {
@@ -107,7 +107,7 @@ extension Tensor {
       return
     }
     gemm(
-      transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 1,
+      transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
       a: a, lda: lda, b: b, ldb: max(ldb, 1), beta: 0, c: c, ldc: n)
   }
 
@@ -140,12 +140,12 @@ extension Tensor {
   /// `x` is `[..., inFeatures]`, `weight` `[outFeatures, inFeatures]`, `bias`
   /// `[outFeatures]` or nil; the result is `[..., outFeatures]`.
   public static func linear(_ x: Tensor, weight: Tensor, bias: Tensor? = nil) -> Tensor {
-    precondition(
+    tensorPrecondition(
       x.rank >= 1 && weight.rank == 2 && x.shape[x.rank - 1] == weight.shape[1],
       "linear: input \(x.shape) does not match weight \(weight.shape)")
     let (outFeatures, inFeatures) = (weight.shape[0], weight.shape[1])
     if let bias {
-      precondition(
+      tensorPrecondition(
         bias.shape == [outFeatures], "linear: bias \(bias.shape) for weight \(weight.shape)")
     }
     let rows = x.count / max(inFeatures, 1)

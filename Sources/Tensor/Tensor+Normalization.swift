@@ -15,13 +15,15 @@ extension Tensor {
     _ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
     training: Bool, momentum: Float = 0.1, eps: Float = 1e-5
   ) -> Tensor {
-    precondition(x.rank == 4, "batchNorm2d: input must be [N, C, H, W], got \(x.shape)")
+    tensorPrecondition(x.rank == 4, "batchNorm2d: input must be [N, C, H, W], got \(x.shape)")
     let (n, c, plane) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
     for (name, t) in [
       ("weight", weight), ("bias", bias), ("runningMean", runningMean),
       ("runningVar", runningVar),
     ] {
-      if let t { precondition(t.shape == [c], "batchNorm2d: \(name) \(t.shape) for \(x.shape)") }
+      if let t {
+        tensorPrecondition(t.shape == [c], "batchNorm2d: \(name) \(t.shape) for \(x.shape)")
+      }
     }
     let m = n * plane
     let xp = x.storage.pointer
@@ -30,7 +32,8 @@ extension Tensor {
     var mean = [Float](repeating: 0, count: c)
     var invStd = [Float](repeating: 0, count: c)
     if training {
-      precondition(m > 1, "batchNorm2d: training needs more than one value per channel, \(x.shape)")
+      tensorPrecondition(
+        m > 1, "batchNorm2d: training needs more than one value per channel, \(x.shape)")
       var variance = [Float](repeating: 0, count: c)
       mean.withUnsafeMutableBufferPointer { meanBuffer in
         variance.withUnsafeMutableBufferPointer { varianceBuffer in
@@ -61,7 +64,7 @@ extension Tensor {
         }
       }
     } else {
-      precondition(
+      tensorPrecondition(
         runningMean != nil && runningVar != nil, "batchNorm2d: evaluation needs running stats")
       let (rm, rv) = (runningMean!.storage.pointer, runningVar!.storage.pointer)
       for channel in 0..<c {
@@ -176,7 +179,7 @@ extension Tensor {
   ) -> Tensor {
     let d = x.shape.last ?? 1
     for t in [weight, bias].compactMap({ $0 }) {
-      precondition(t.shape == [d], "layerNorm: parameter \(t.shape) for input \(x.shape)")
+      tensorPrecondition(t.shape == [d], "layerNorm: parameter \(t.shape) for input \(x.shape)")
     }
     let rows = x.count / max(d, 1)
     var mean = [Float](repeating: 0, count: rows)
@@ -232,21 +235,13 @@ extension Tensor {
       // dx = invStd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), dxhat = dy * gamma.
       let gx = Tensor(uninitializedShape: x.shape)
       let gxp = gx.storage.pointer
-      parallelItems(rows, workPerItem: d) { r in
-        let (row, dy, out) = (xp + r * d, gp + r * d, gxp + r * d)
-        let (mu, s) = (mean[r], invStd[r])
-        var sumDxhat: Float = 0
-        var sumDxhatXhat: Float = 0
-        for j in 0..<d {
-          let dxhat = dy[j] * (wp?[j] ?? 1)
-          sumDxhat += dxhat
-          sumDxhatXhat += dxhat * (row[j] - mu) * s
-        }
-        let a = sumDxhat / Float(d)
-        let b = sumDxhatXhat / Float(d)
-        for j in 0..<d {
-          let xhat = (row[j] - mu) * s
-          out[j] = s * (dy[j] * (wp?[j] ?? 1) - a - xhat * b)
+      let ones = weight == nil ? Tensor.ones([d]) : nil
+      let gamma = UnsafePointer(wp ?? ones!.storage.pointer)
+      withExtendedLifetime(ones) {
+        parallelItems(rows, workPerItem: d) { r in
+          layerNormRowBackward(
+            x: xp + r * d, dy: gp + r * d, gamma: gamma, dx: gxp + r * d, d: d, mean: mean[r],
+            invStd: invStd[r])
         }
       }
       gradients.append(gx)
@@ -311,6 +306,58 @@ extension Tensor {
       }
     }
     return result
+  }
+}
+
+/// The input gradient of one layer-norm row of `d` values (see `layerNormBackward`).
+@inline(__always)
+func layerNormRowBackward(
+  x: UnsafePointer<Float>, dy: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+  dx: UnsafeMutablePointer<Float>, d: Int, mean: Float, invStd: Float
+) {
+  let (rx, ry, rg) = (UnsafeRawPointer(x), UnsafeRawPointer(dy), UnsafeRawPointer(gamma))
+  let mu = SIMD16<Float>(repeating: mean)
+
+  // Sums of dxhat and of dxhat * (x - mean) over the row.
+  var sumVector = SIMD16<Float>()
+  var sumCenteredVector = SIMD16<Float>()
+  var j = 0
+  while j + 16 <= d {
+    let dxhat =
+      ry.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+      * rg.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+    sumVector += dxhat
+    sumCenteredVector.addProduct(
+      dxhat, rx.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self) - mu)
+    j += 16
+  }
+  var sum = sumVector.sum()
+  var sumCentered = sumCenteredVector.sum()
+  for k in j..<d {
+    let dxhat = dy[k] * gamma[k]
+    sum += dxhat
+    sumCentered += dxhat * (x[k] - mean)
+  }
+
+  // dx = invStd * (dxhat - a - (x - mean) * b), a = mean(dxhat),
+  // b = invStd^2 * mean(dxhat * (x - mean)).
+  let a = sum / Float(d)
+  let b = sumCentered / Float(d) * invStd * invStd
+  let (av, bv, sv) = (
+    SIMD16<Float>(repeating: a), SIMD16<Float>(repeating: b), SIMD16<Float>(repeating: invStd)
+  )
+  j = 0
+  while j + 16 <= d {
+    let dxhat =
+      ry.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+      * rg.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self)
+    let centered = rx.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self) - mu
+    UnsafeMutableRawPointer(dx + j).storeBytes(
+      of: sv * (dxhat - av - centered * bv), as: SIMD16<Float>.self)
+    j += 16
+  }
+  for k in j..<d {
+    dx[k] = invStd * (dy[k] * gamma[k] - a - (x[k] - mean) * b)
   }
 }
 

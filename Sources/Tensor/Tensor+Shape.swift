@@ -26,11 +26,11 @@ extension Tensor {
     var target = newShape
     if let unknown = target.firstIndex(of: -1) {
       let known = target.enumerated().filter { $0.offset != unknown }.reduce(1) { $0 * $1.element }
-      precondition(
+      tensorPrecondition(
         known > 0 && count % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
       target[unknown] = count / known
     }
-    precondition(
+    tensorPrecondition(
       target.reduce(1, *) == count && target.allSatisfy { $0 >= 0 },
       "reshape: cannot reshape \(shape) to \(newShape)")
     return target
@@ -45,7 +45,7 @@ extension Tensor {
   /// (as `torch.permute`). Returns a contiguous copy.
   public func permuted(_ order: [Int]) -> Tensor {
     let axes = order.map { normalizedAxis($0) }
-    precondition(
+    tensorPrecondition(
       axes.count == rank && Set(axes).count == rank,
       "permute: order \(order) is not a permutation of the axes of \(shape)")
     let result = permutedRaw(axes)
@@ -128,7 +128,7 @@ extension Tensor {
   /// The entries `range` along `axis` (as `x.narrow(axis, start, length)`), copied.
   public func slice(axis: Int, _ range: Range<Int>) -> Tensor {
     let a = normalizedAxis(axis)
-    precondition(
+    tensorPrecondition(
       range.lowerBound >= 0 && range.upperBound <= shape[a],
       "slice: range \(range) out of bounds for axis \(axis) of \(shape)")
     let outer = shape[..<a].reduce(1, *)
@@ -167,11 +167,11 @@ extension Tensor {
   /// The rows `indices` of the first axis, in that order (repeats allowed):
   /// `[N, ...]` to `[indices.count, ...]`, as `x[indices]`.
   public func gatherRows(_ indices: [Int]) -> Tensor {
-    precondition(rank >= 1, "gatherRows: needs at least one axis, shape is \(shape)")
+    tensorPrecondition(rank >= 1, "gatherRows: needs at least one axis, shape is \(shape)")
     let rows = shape[0]
     let rowSize = shape[1...].reduce(1, *)
     for i in indices {
-      precondition(i >= 0 && i < rows, "gatherRows: index \(i) out of range for \(shape)")
+      tensorPrecondition(i >= 0 && i < rows, "gatherRows: index \(i) out of range for \(shape)")
     }
     let result = Tensor(uninitializedShape: [indices.count] + shape[1...])
     let (x, y) = (storage.pointer, result.storage.pointer)
@@ -200,16 +200,17 @@ extension Tensor {
   /// The tensors joined along `axis`; all other dimensions must agree
   /// (as `torch.cat`).
   public static func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
-    precondition(!tensors.isEmpty, "concat: no tensors")
+    tensorPrecondition(!tensors.isEmpty, "concat: no tensors")
     let first = tensors[0]
     let a = first.normalizedAxis(axis)
     for t in tensors {
       var s = t.shape
       var f = first.shape
-      precondition(s.count == f.count, "concat: shapes \(first.shape) and \(t.shape)")
+      tensorPrecondition(s.count == f.count, "concat: shapes \(first.shape) and \(t.shape)")
       s[a] = 0
       f[a] = 0
-      precondition(s == f, "concat: shapes \(first.shape) and \(t.shape) differ off axis \(a)")
+      tensorPrecondition(
+        s == f, "concat: shapes \(first.shape) and \(t.shape) differ off axis \(a)")
     }
     let outer = first.shape[..<a].reduce(1, *)
     let inner = first.shape[(a + 1)...].reduce(1, *)
@@ -252,7 +253,7 @@ extension Tensor {
   /// as `x.expand(shape)` (but copied): a class token `[1, 1, D]` becomes `[B, 1, D]`.
   /// The gradient sums over the repeated dimensions.
   public func expanded(to target: [Int]) -> Tensor {
-    precondition(
+    tensorPrecondition(
       broadcastShape(shape, target) == target, "expand: cannot expand \(shape) to \(target)")
     let result = broadcastRaw(to: target)
     if result === self { return self }
@@ -267,7 +268,7 @@ extension Tensor {
   /// the end of the result), as `x.unsqueeze(axis)`.
   public func unsqueezed(axis: Int) -> Tensor {
     let a = axis < 0 ? axis + rank + 1 : axis
-    precondition(a >= 0 && a <= rank, "unsqueeze: axis \(axis) for shape \(shape)")
+    tensorPrecondition(a >= 0 && a <= rank, "unsqueeze: axis \(axis) for shape \(shape)")
     var newShape = shape
     newShape.insert(1, at: a)
     return reshaped(newShape)
@@ -276,7 +277,7 @@ extension Tensor {
   /// A view without dimension `axis`, which must have size 1, as `x.squeeze(axis)`.
   public func squeezed(axis: Int) -> Tensor {
     let a = normalizedAxis(axis)
-    precondition(shape[a] == 1, "squeeze: axis \(axis) of \(shape) does not have size 1")
+    tensorPrecondition(shape[a] == 1, "squeeze: axis \(axis) of \(shape) does not have size 1")
     var newShape = shape
     newShape.remove(at: a)
     return reshaped(newShape)
@@ -285,9 +286,9 @@ extension Tensor {
   /// The tensors (all of one shape) stacked along a new dimension `axis`, as
   /// `torch.stack`.
   public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-    precondition(!tensors.isEmpty, "stack: no tensors")
+    tensorPrecondition(!tensors.isEmpty, "stack: no tensors")
     for t in tensors {
-      precondition(
+      tensorPrecondition(
         t.shape == tensors[0].shape, "stack: shapes \(tensors[0].shape) and \(t.shape)")
     }
     return concat(tensors.map { $0.unsqueezed(axis: axis) }, axis: axis)
@@ -297,7 +298,7 @@ extension Tensor {
   /// on ties, as `torch.argmax`); `[..., C]` gives `count / C` indices. Not recorded.
   public func argmaxLastAxis() -> [Int] {
     let c = shape.last ?? 1
-    precondition(c > 0, "argmax: empty last dimension in \(shape)")
+    tensorPrecondition(c > 0, "argmax: empty last dimension in \(shape)")
     let rows = count / c
     let x = storage.pointer
     return (0..<rows).map { r in

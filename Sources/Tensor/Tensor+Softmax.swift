@@ -95,7 +95,7 @@ extension Tensor {
   public static func crossEntropy(
     _ logits: Tensor, targets: Tensor, reduction: LossReduction = .mean
   ) -> Tensor {
-    precondition(
+    tensorPrecondition(
       logits.rank == 2 && targets.shape == logits.shape,
       "crossEntropy: logits \(logits.shape) and targets \(targets.shape) must both be [N, C]")
     let (n, c) = (logits.shape[0], logits.shape[1])
@@ -147,13 +147,13 @@ extension Tensor {
   public static func crossEntropy(
     _ logits: Tensor, labels: [Int], reduction: LossReduction = .mean
   ) -> Tensor {
-    precondition(
+    tensorPrecondition(
       logits.rank == 2 && labels.count == logits.shape[0],
       "crossEntropy: logits \(logits.shape) for \(labels.count) labels")
     let c = logits.shape[1]
     var oneHot = [Float](repeating: 0, count: logits.count)
     for (i, label) in labels.enumerated() {
-      precondition(label >= 0 && label < c, "crossEntropy: label \(label) not in 0..<\(c)")
+      tensorPrecondition(label >= 0 && label < c, "crossEntropy: label \(label) not in 0..<\(c)")
       oneHot[i * c + label] = 1
     }
     return crossEntropy(logits, targets: Tensor(oneHot, shape: logits.shape), reduction: reduction)

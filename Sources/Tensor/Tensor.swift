@@ -24,8 +24,8 @@ public final class Tensor: @unchecked Sendable {
 
   /// Wraps existing storage. The storage must hold exactly the shape's element count.
   public init(shape: [Int], storage: TensorStorage, requiresGrad: Bool = false) {
-    precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
-    precondition(
+    tensorPrecondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
+    tensorPrecondition(
       shape.reduce(1, *) == storage.count,
       "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, storage has \(storage.count)")
     self.shape = shape
@@ -49,7 +49,7 @@ public final class Tensor: @unchecked Sendable {
   /// A tensor holding `values` in row-major order.
   public convenience init(_ values: [Float], shape: [Int], requiresGrad: Bool = false) {
     let count = shape.reduce(1, *)
-    precondition(
+    tensorPrecondition(
       values.count == count, "Tensor: \(values.count) values do not fill shape \(shape)")
     let storage = TensorStorage(uninitializedCount: count)
     values.withUnsafeBufferPointer { source in
@@ -99,7 +99,7 @@ public final class Tensor: @unchecked Sendable {
 
   /// The only value of a one-element tensor (any rank).
   public var item: Float {
-    precondition(count == 1, "Tensor.item: shape \(shape) holds \(count) values, not 1")
+    tensorPrecondition(count == 1, "Tensor.item: shape \(shape) holds \(count) values, not 1")
     return storage.pointer[0]
   }
 
@@ -109,7 +109,7 @@ public final class Tensor: @unchecked Sendable {
   /// The axis in `0..<rank` for an axis that may count from the end (`-1` is the last).
   public func normalizedAxis(_ axis: Int) -> Int {
     let a = axis < 0 ? axis + rank : axis
-    precondition(a >= 0 && a < max(rank, 1), "Tensor: axis \(axis) out of range for \(shape)")
+    tensorPrecondition(a >= 0 && a < max(rank, 1), "Tensor: axis \(axis) out of range for \(shape)")
     return a
   }
 
@@ -146,7 +146,7 @@ public final class Tensor: @unchecked Sendable {
   /// Overwrites this tensor's values with those of `source` (same element count),
   /// outside autograd. Used for loading weights and rewinding parameters.
   public func assign(_ source: Tensor) {
-    precondition(
+    tensorPrecondition(
       source.count == count, "Tensor.assign: shape \(source.shape) into shape \(shape)")
     copyParallel(from: source.storage.pointer, to: storage.pointer, count: count)
   }

@@ -14,7 +14,7 @@ public final class TensorStorage: @unchecked Sendable {
 
   /// A block of `count` uninitialised values (contents are whatever memory held).
   public init(uninitializedCount count: Int) {
-    precondition(count >= 0, "TensorStorage: negative count \(count)")
+    tensorPrecondition(count >= 0, "TensorStorage: negative count \(count)")
     let raw = UnsafeMutableRawPointer.allocate(
       byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: Self.alignment)
     pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))

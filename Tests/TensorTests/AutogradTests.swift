@@ -18,6 +18,17 @@ struct AutogradTests {
     #expect(a.grad == nil)
   }
 
+  @Test("the gradient checker flags a wrong gradient")
+  func checkerCatchesErrors() {
+    // The analytic pass (recording on) differentiates 2x, the finite differences
+    // (recording off) see 2.1x: a 5% error, beyond the 1% tolerance, must be reported.
+    let x = testTensor([6], seed: 60)
+    let problems = GradientCheck().mismatches([x]) { t in
+      Tensor.isGradientEnabled ? t[0] * 2 : t[0] * 2.1
+    }
+    #expect(problems.count == 6)
+  }
+
   @Test("a tensor used twice receives the sum of both gradients")
   func reuse() {
     let x = Tensor([3], shape: [1], requiresGrad: true)
@@ -54,6 +65,12 @@ struct AutogradTests {
     #expect(check.mismatches([x]) { t in t[0].log() + t[0].sqrt() - 2 / t[0] } == [])
     #expect(check.mismatches([x]) { t in t[0].pow(2) + t[0].pow(1.5) + (-t[0]).sigmoid() } == [])
     #expect(check.mismatches([x]) { t in (t[0] - 2).gelu() + (t[0] - 2).abs() } == [])
+    #expect(check.mismatches([x]) { t in (3 - t[0]) / 4 + (1 + t[0]) * -0.5 - 1.5 * t[0] } == [])
+    // clamped(min:) away from its kink: values within 0.05 of 2 are moved off it.
+    let y = Tensor(
+      x.toArray().map { Swift.abs($0 - 2) < 0.05 ? $0 + 0.1 : $0 }, shape: x.shape,
+      requiresGrad: true)
+    #expect(check.mismatches([y]) { t in t[0].clamped(min: 2) } == [])
   }
 
   @Test("relu away from its kink")
@@ -192,5 +209,24 @@ struct GraphLifetimeTests {
       }
       #expect(watch.alive == 0, "backward: \(runBackward)")
     }
+  }
+}
+
+@Suite("Engine misuse")
+struct MisuseTests {
+  @Test("a shape mismatch traps with both shapes in the message")
+  func shapeMismatchTraps() async {
+    let matmul = await #expect(
+      processExitsWith: .failure, observing: [\.standardErrorContent]
+    ) {
+      _ = Tensor.matmul(Tensor.zeros([2, 3]), Tensor.zeros([4, 5]))
+    }
+    let matmulMessage = String(decoding: matmul?.standardErrorContent ?? [], as: UTF8.self)
+    #expect(matmulMessage.contains("matmul: shapes [2, 3] and [4, 5] do not multiply"))
+    let add = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+      _ = Tensor.zeros([2, 3]) + Tensor.zeros([4, 3])
+    }
+    let addMessage = String(decoding: add?.standardErrorContent ?? [], as: UTF8.self)
+    #expect(addMessage.contains("broadcast: shapes [2, 3] and [4, 3] are incompatible"))
   }
 }

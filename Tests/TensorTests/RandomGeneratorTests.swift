@@ -81,4 +81,20 @@ struct RandomGeneratorTests {
     let t = Tensor.truncatedNormal([1000], std: 1, lower: -0.5, upper: 0.5, generator: &g)
     #expect(t.toArray().allSatisfy { abs($0) <= 0.5 })
   }
+
+  @Test("block-parallel normal fill equals consecutive normalPair draws")
+  func fillMatchesPairs() {
+    let count = 2 * 65_536 + 3
+    var a = RandomGenerator(seed: 21)
+    var b = RandomGenerator(seed: 21)
+    let filled = Tensor.normal([count], generator: &a).toArray()
+    var pairs: [Float] = []
+    while pairs.count < count {
+      let (x, y) = b.normalPair()
+      pairs.append(x)
+      pairs.append(y)
+    }
+    #expect(filled == Array(pairs.prefix(count)))
+    #expect(a.next() == b.next())
+  }
 }

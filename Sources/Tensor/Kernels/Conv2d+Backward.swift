@@ -22,13 +22,17 @@ func conv2dBackwardDataFast(
   {
     let flipped = KernelScratch.floats(
       .convFlippedWeights, count: g.outChannels * g.inChannels * kh * kw)
-    pool.parallelFor(g.inChannels) { c in
+    // Blocks of 8 input channels: each output channel's 8 * kh * kw source weights
+    // are contiguous, so the strided side of this transpose is the writes, 8 streams.
+    let taps = kh * kw
+    pool.parallelFor((g.inChannels + 7) / 8) { block in
+      let channels = (block * 8)..<min(g.inChannels, block * 8 + 8)
       for o in 0..<g.outChannels {
-        for ky in 0..<kh {
-          for kx in 0..<kw {
-            flipped[((c * g.outChannels + o) * kh + ky) * kw + kx] =
-              weight[((o * g.inChannels + c) * kh + kh - 1 - ky) * kw + kw - 1 - kx]
-          }
+        for c in channels {
+          let source = weight + (o * g.inChannels + c) * taps
+          let target = flipped + (c * g.outChannels + o) * taps
+          // (ky, kx) -> (kh-1-ky, kw-1-kx) is the reversal of the kh * kw taps.
+          for t in 0..<taps { target[t] = source[taps - 1 - t] }
         }
       }
     }

@@ -30,7 +30,9 @@ func conv2dForwardPlanes(
   let packedOffsets = offsets + depth
   for p in 0..<depth { packedOffsets[p] = p * gemmTileColumns }
   pool.parallelFor(panels) { panel in
-    packConvWeights(weight, rows: g.outChannels, depth: depth, panel: panel, into: packedWeights)
+    packConvWeights(
+      weight, rows: g.outChannels, depth: depth, panel: panel, panels: panels,
+      into: packedWeights)
   }
 
   if let images = plan.imagesPerGroup {
@@ -85,7 +87,8 @@ private func conv2dForwardGrouped(
     for p in 0..<depth { rowOffsets[p] = p * stride }
     let grid = KernelScratch.floats(.convGrid, count: panelRange.count * gemmTileRows * stride)
     convTileSweep(
-      depth: depth, packedWeights: packedWeights, panels: panelRange, b: columns,
+      depth: depth, packedWeights: packedWeights, panels: panelRange, panelCount: panels,
+      b: columns,
       rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid, gridStride: stride)
     for (index, panel) in panelRange.enumerated() {
       for i in 0..<gemmTileRows {
@@ -104,21 +107,25 @@ private func conv2dForwardGrouped(
 }
 
 /// `grid[panels, tiles]` = packed weights x B, B row p at `b + rowOffsets[p]`, one
-/// 8 x 48 tile at a time, walking the reduction in blocks of `convDepthBlock` so a
-/// tile's B rows are reused from L1/L2 by every panel.
+/// 8 x 48 tile at a time; `panelCount` is the number of panels packed. The reduction
+/// is walked in blocks of `convDepthBlock`, the outermost loop: a tile's B rows for one
+/// block are reused from L1 by every panel, and one block of all weights (at most
+/// 512 x 96, 196 KiB, contiguous) stays in L2 across tiles even when all weights do
+/// not (3x3 512 -> 512: 9 MiB).
 func convTileSweep(
-  depth: Int, packedWeights: UnsafePointer<Float>, panels: Range<Int>,
+  depth: Int, packedWeights: UnsafePointer<Float>, panels: Range<Int>, panelCount: Int,
   b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, tiles: Range<Int>,
   grid: UnsafeMutablePointer<Float>, gridStride: Int
 ) {
-  for tile in tiles {
-    let first = tile * gemmTileColumns
-    for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
-      let blockDepth = min(convDepthBlock, depth - depthStart)
+  for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
+    let blockDepth = min(convDepthBlock, depth - depthStart)
+    for tile in tiles {
+      let first = tile * gemmTileColumns
       for (index, panel) in panels.enumerated() {
         gemmMicroKernel(
           depth: blockDepth,
-          a: packedWeights + panel * gemmTileRows * depth + depthStart * gemmTileRows,
+          a: packedWeights
+            + convPackedIndex(panel: panel, step: depthStart, panels: panelCount, depth: depth),
           b: b + first, rowOffsets: rowOffsets + depthStart,
           tile: grid + index * gemmTileRows * gridStride + first, tileStride: gridStride,
           accumulate: depthStart > 0)
@@ -127,20 +134,40 @@ func convTileSweep(
   }
 }
 
+/// Where step `p`, row 0 of `panel` lives in the packed weights: depth blocks of
+/// `convDepthBlock` outermost, so that one block of every panel (what a sweep reads
+/// for every tile) is one contiguous stream. Within a block, panel after panel, each
+/// `blockDepth` groups of 8 rows.
+@inline(__always)
+func convPackedIndex(panel: Int, step p: Int, panels: Int, depth: Int) -> Int {
+  let blockStart = p / convDepthBlock * convDepthBlock
+  let blockDepth = min(convDepthBlock, depth - blockStart)
+  return blockStart * panels * gemmTileRows + panel * gemmTileRows * blockDepth
+    + (p - blockStart) * gemmTileRows
+}
+
 /// Packs rows `8 * panel ..< 8 * panel + 8` of the `[rows, depth]` weight matrix as
-/// `depth` groups of 8 values, zero past the last row.
+/// `depth` groups of 8 values (at `convPackedIndex`), zero past the last row.
 private func packConvWeights(
-  _ weight: UnsafePointer<Float>, rows: Int, depth: Int, panel: Int,
+  _ weight: UnsafePointer<Float>, rows: Int, depth: Int, panel: Int, panels: Int,
   into packed: UnsafeMutablePointer<Float>
 ) {
-  let target = packed + panel * gemmTileRows * depth
-  for i in 0..<gemmTileRows {
-    let row = panel * gemmTileRows + i
-    if row < rows {
-      let source = weight + row * depth
-      for p in 0..<depth { target[p * gemmTileRows + i] = source[p] }
-    } else {
-      for p in 0..<depth { target[p * gemmTileRows + i] = 0 }
+  let source = weight + panel * gemmTileRows * depth
+  var fullDepth = 0
+  if (panel + 1) * gemmTileRows <= rows {
+    // 8 full rows: 8 x 8 register transposes (blocks of 96 steps never split one).
+    fullDepth = depth / 8 * 8
+    for p in stride(from: 0, to: fullDepth, by: 8) {
+      transpose8x8(
+        source + p, sourceStride: depth,
+        packed + convPackedIndex(panel: panel, step: p, panels: panels, depth: depth),
+        targetStride: gemmTileRows)
+    }
+  }
+  for p in fullDepth..<depth {
+    let target = packed + convPackedIndex(panel: panel, step: p, panels: panels, depth: depth)
+    for i in 0..<gemmTileRows {
+      target[i] = panel * gemmTileRows + i < rows ? source[i * depth + p] : 0
     }
   }
 }
@@ -179,11 +206,13 @@ private func conv2dForwardImage(
       (tail + p * gemmTileColumns + valid).update(repeating: 0, count: gemmTileColumns - valid)
     }
     convTileSweep(
-      depth: depth, packedWeights: packedWeights, panels: panels, b: tail,
+      depth: depth, packedWeights: packedWeights, panels: panels,
+      panelCount: (g.outChannels + gemmTileRows - 1) / gemmTileRows, b: tail,
       rowOffsets: packedOffsets, tiles: 0..<1, grid: grid + first, gridStride: gridStride)
   }
   convTileSweep(
-    depth: depth, packedWeights: packedWeights, panels: panels, b: planes,
+    depth: depth, packedWeights: packedWeights, panels: panels,
+    panelCount: (g.outChannels + gemmTileRows - 1) / gemmTileRows, b: planes,
     rowOffsets: offsets, tiles: 0..<fullTiles, grid: grid, gridStride: gridStride)
 
   // Valid grid columns to the output, adding the bias.

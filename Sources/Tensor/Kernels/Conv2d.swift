@@ -1,3 +1,17 @@
+// The convolution kernels' public entry points. Strategies, chosen per geometry:
+// - forward: an implicit GEMM on per-image "phase planes" (Conv2dPlan), the input
+//   padded and split by stride phase so that every filter tap is a constant offset the
+//   8 x 48 register tile reads in place; for small images (7x7) an im2col of a group of
+//   images, so that tiles are not mostly junk. 1x1 stride-1 convolutions read the
+//   input itself.
+// - backward-data: stride 1 is the forward kernel on gradOutput with flipped weights;
+//   other strides are a GEMM into per-image columns, then col2im.
+// - backward-weight: 4 x 6 dot-product tiles over the planes (or the im2col group),
+//   image after image.
+// Every output element is computed by one task with its reduction in a fixed order,
+// so results are bitwise the same for any thread count. Scratch memory is per thread
+// and reused across calls (KernelScratch). Figures: BENCHMARKS.md.
+
 /// Convolution forward: `output = conv(input, weight) + bias`. Buffers as described
 /// by `Conv2dGeometry`; `bias` has `outChannels` values or is nil. Output is
 /// overwritten.

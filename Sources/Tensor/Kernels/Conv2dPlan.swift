@@ -74,8 +74,9 @@ struct Conv2dPlan {
     }
   }
 
-  /// im2col of `images` and `channels`: row (c, ky, kx) of `columns` holds that tap for every output
-  /// pixel of each image in turn, `stride` floats per row, zero past the last pixel.
+  /// im2col of `images` and `channels`: row (c, ky, kx) of `columns` holds that tap
+  /// for every output pixel of each image in turn, `stride` floats per row, zero past
+  /// the last pixel.
   func fillColumns(
     input: UnsafePointer<Float>, images: Range<Int>, channels: Range<Int>, stride: Int,
     into columns: UnsafeMutablePointer<Float>

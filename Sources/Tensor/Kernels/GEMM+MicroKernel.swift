@@ -14,9 +14,9 @@ let gemmTileRows = 8
 let gemmTileColumns = 48
 
 /// `tile[8 x 48] (+)= A_panel[8 x depth] * B[depth x 48]`, adding to `tile` when
-/// `accumulate`, else overwriting it (row-major,
-/// `tileStride` floats from one row to the next). `a` is a packed micro-panel: for each step `p` of the reduction,
-/// the 8 values of column `p` of A, contiguous. Row `p` of B is the 48 floats at
+/// `accumulate`, else overwriting it (row-major, `tileStride` floats from one row to
+/// the next). `a` is a packed micro-panel: for each step `p` of the reduction, the 8
+/// values of column `p` of A, contiguous. Row `p` of B is the 48 floats at
 /// `b + rowOffsets[p]`, so the same kernel reads packed panels (offsets `p * 48`) and
 /// the shifted planes of a convolution (one offset per filter tap).
 @inline(__always)
