@@ -1,0 +1,190 @@
+// 2-D convolution (on the conv kernels), max pooling and adaptive average pooling,
+// all on NCHW tensors, with their gradients.
+
+extension Tensor {
+  /// The 2-D cross-correlation of `x` with `weight`, plus `bias`, as
+  /// `torch.nn.functional.conv2d` with groups 1 and no dilation.
+  ///
+  /// `x` is `[N, C, H, W]`, `weight` `[O, C, kH, kW]`, `bias` `[O]` or nil; the result
+  /// is `[N, O, (H + 2 padding - kH) / stride + 1, (W + 2 padding - kW) / stride + 1]`.
+  public static func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0
+  ) -> Tensor {
+    precondition(
+      x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
+      "conv2d: input \(x.shape) does not match weight \(weight.shape)")
+    precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
+    let geometry = Conv2dGeometry(
+      batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+      outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+      strideHeight: stride, strideWidth: stride, paddingHeight: padding, paddingWidth: padding)
+    precondition(
+      geometry.outHeight >= 1 && geometry.outWidth >= 1,
+      "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
+    if let bias {
+      precondition(
+        bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape), weight \(weight.shape)")
+    }
+    let result = Tensor(uninitializedShape: [
+      geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth,
+    ])
+    conv2dForward(
+      geometry, input: x.storage.pointer, weight: weight.storage.pointer,
+      bias: bias.map { UnsafePointer($0.storage.pointer) }, output: result.storage.pointer)
+
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    if needsGradient(inputs) {
+      result.recordGradient("conv2d", inputs: inputs) { g in
+        var gradients: [Tensor?] = []
+        if x.requiresGrad {
+          let gx = Tensor(uninitializedShape: x.shape)
+          conv2dBackwardData(
+            geometry, gradOutput: g.storage.pointer, weight: weight.storage.pointer,
+            gradInput: gx.storage.pointer)
+          gradients.append(gx)
+        } else {
+          gradients.append(nil)
+        }
+        if weight.requiresGrad {
+          let gw = Tensor(uninitializedShape: weight.shape)
+          conv2dBackwardWeight(
+            geometry, input: x.storage.pointer, gradOutput: g.storage.pointer,
+            gradWeight: gw.storage.pointer)
+          gradients.append(gw)
+        } else {
+          gradients.append(nil)
+        }
+        if let bias {
+          gradients.append(
+            bias.requiresGrad ? g.sumRaw(axes: [0, 2, 3]).reshapedRaw(bias.shape) : nil)
+        }
+        return gradients
+      }
+    }
+    return result
+  }
+
+  /// Max pooling over `kernelSize x kernelSize` windows, as
+  /// `torch.nn.functional.max_pool2d` (no dilation, floor mode). Padding counts as
+  /// minus infinity. Where several values tie for the maximum the first in row-major
+  /// window order receives the gradient, as PyTorch's CPU kernel; NaN propagates.
+  ///
+  /// `x` is `[N, C, H, W]`; the result is `[N, C, (H + 2 padding - k) / stride + 1, ...]`.
+  public func maxPool2d(kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
+    precondition(rank == 4, "maxPool2d: input must be [N, C, H, W], got \(shape)")
+    precondition(
+      kernelSize >= 1 && stride >= 1 && padding >= 0 && padding * 2 <= kernelSize,
+      "maxPool2d: kernel \(kernelSize), stride \(stride), padding \(padding)")
+    let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+    let oh = (h + 2 * padding - kernelSize) / stride + 1
+    let ow = (w + 2 * padding - kernelSize) / stride + 1
+    precondition(oh >= 1 && ow >= 1, "maxPool2d: window larger than padded input \(shape)")
+    let result = Tensor(uninitializedShape: [n, c, oh, ow])
+    let planes = n * c
+    // Index within its input plane of each output's maximum, for the backward step.
+    var argmax = [Int32](repeating: 0, count: planes * oh * ow)
+    let (x, y) = (storage.pointer, result.storage.pointer)
+    argmax.withUnsafeMutableBufferPointer { argmax in
+      let indices = argmax.baseAddress!
+      parallelItems(planes, workPerItem: h * w) { plane in
+        let input = x + plane * h * w
+        let output = y + plane * oh * ow
+        let index = indices + plane * oh * ow
+        for oy in 0..<oh {
+          let y0 = oy * stride - padding
+          let yRange = max(0, y0)..<min(h, y0 + kernelSize)
+          for ox in 0..<ow {
+            let x0 = ox * stride - padding
+            let xRange = max(0, x0)..<min(w, x0 + kernelSize)
+            var best = -Float.infinity
+            var bestIndex = yRange.lowerBound * w + xRange.lowerBound
+            for iy in yRange {
+              for ix in xRange {
+                let v = input[iy * w + ix]
+                if v > best || v.isNaN {
+                  best = v
+                  bestIndex = iy * w + ix
+                }
+              }
+            }
+            output[oy * ow + ox] = best
+            index[oy * ow + ox] = Int32(bestIndex)
+          }
+        }
+      }
+    }
+    if Tensor.needsGradient(self) {
+      let inputShape = shape
+      result.recordGradient("maxPool2d", inputs: [self]) { g in
+        let gx = Tensor.zeros(inputShape)
+        let (gxp, gyp) = (gx.storage.pointer, g.storage.pointer)
+        argmax.withUnsafeBufferPointer { argmax in
+          let indices = argmax.baseAddress!
+          parallelItems(planes, workPerItem: h * w) { plane in
+            let target = gxp + plane * h * w
+            let source = gyp + plane * oh * ow
+            let index = indices + plane * oh * ow
+            for i in 0..<(oh * ow) { target[Int(index[i])] += source[i] }
+          }
+        }
+        return [gx]
+      }
+    }
+    return result
+  }
+
+  /// Average pooling to a fixed output size, as
+  /// `torch.nn.functional.adaptive_avg_pool2d`: output cell `i` averages input rows
+  /// `floor(i H / outH) ..< ceil((i + 1) H / outH)`, and likewise for columns.
+  ///
+  /// `x` is `[N, C, H, W]`; the result is `[N, C, outputHeight, outputWidth]`.
+  public func adaptiveAvgPool2d(outputHeight: Int = 1, outputWidth: Int = 1) -> Tensor {
+    precondition(rank == 4, "adaptiveAvgPool2d: input must be [N, C, H, W], got \(shape)")
+    precondition(outputHeight >= 1 && outputWidth >= 1, "adaptiveAvgPool2d: output size")
+    let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
+    let (oh, ow) = (outputHeight, outputWidth)
+    let planes = n * c
+    let result = Tensor(uninitializedShape: [n, c, oh, ow])
+    let (x, y) = (storage.pointer, result.storage.pointer)
+    let rows = (0..<oh).map { i in (i * h / oh)..<((i + 1) * h + oh - 1) / oh }
+    let cols = (0..<ow).map { j in (j * w / ow)..<((j + 1) * w + ow - 1) / ow }
+    parallelItems(planes, workPerItem: h * w) { plane in
+      let input = x + plane * h * w
+      let output = y + plane * oh * ow
+      if oh == 1 && ow == 1 {
+        output[0] = sumRange(input, count: h * w) / Float(h * w)
+        return
+      }
+      for i in 0..<oh {
+        for j in 0..<ow {
+          var sum: Float = 0
+          for iy in rows[i] {
+            for ix in cols[j] { sum += input[iy * w + ix] }
+          }
+          output[i * ow + j] = sum / Float(rows[i].count * cols[j].count)
+        }
+      }
+    }
+    if Tensor.needsGradient(self) {
+      let inputShape = shape
+      result.recordGradient("adaptiveAvgPool2d", inputs: [self]) { g in
+        let gx = Tensor.zeros(inputShape)
+        let (gxp, gyp) = (gx.storage.pointer, g.storage.pointer)
+        parallelItems(planes, workPerItem: h * w) { plane in
+          let target = gxp + plane * h * w
+          let source = gyp + plane * oh * ow
+          for i in 0..<oh {
+            for j in 0..<ow {
+              let share = source[i * ow + j] / Float(rows[i].count * cols[j].count)
+              for iy in rows[i] {
+                for ix in cols[j] { target[iy * w + ix] += share }
+              }
+            }
+          }
+        }
+        return [gx]
+      }
+    }
+    return result
+  }
+}

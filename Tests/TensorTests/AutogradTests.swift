@@ -1,0 +1,123 @@
+import Tensor
+import TestSupport
+import Testing
+
+@Suite("Autograd")
+struct AutogradTests {
+  @Test("gradients of a hand-computed expression, accumulated over two passes")
+  func handComputed() {
+    // L = sum(a * b + a) with a = [1, 2], b = [3, 4]: dL/da = b + 1, dL/db = a.
+    let a = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let b = Tensor([3, 4], shape: [2], requiresGrad: true)
+    (a * b + a).sum().backward()
+    #expect(a.grad?.toArray() == [4, 5])
+    #expect(b.grad?.toArray() == [1, 2])
+    (a * b + a).sum().backward()
+    #expect(a.grad?.toArray() == [8, 10])
+    a.zeroGrad()
+    #expect(a.grad == nil)
+  }
+
+  @Test("a tensor used twice receives the sum of both gradients")
+  func reuse() {
+    let x = Tensor([3], shape: [1], requiresGrad: true)
+    let y = x * x
+    (y + y * x).sum().backward()
+    // L = x^2 + x^3, dL/dx = 2x + 3x^2 = 33.
+    #expect(x.grad?.toArray() == [33])
+  }
+
+  @Test("no-gradient mode records nothing")
+  func withoutGradient() {
+    let x = Tensor([1, 2], shape: [2], requiresGrad: true)
+    let y = Tensor.withoutGradient { x * 2 }
+    #expect(!y.requiresGrad)
+    #expect(y.isLeaf)
+    let z = x.detached() * 2
+    #expect(!z.requiresGrad)
+  }
+
+  @Test("broadcast operands get gradients summed over the stretched dimensions")
+  func broadcastGradients() {
+    let a = testTensor([2, 3, 4], seed: 1)
+    let b = testTensor([3, 1], seed: 2)
+    let c = testTensor([4], seed: 3)
+    let check = GradientCheck()
+    #expect(check.mismatches([a, b, c]) { t in (t[0] + t[1]) * t[2] - t[1] / (t[2] + 3) } == [])
+  }
+
+  @Test("scalar forms and unary functions")
+  func unary() {
+    let x = Tensor(testValues(24, seed: 4).map { $0 + 2 }, shape: [4, 6], requiresGrad: true)
+    let check = GradientCheck()
+    #expect(check.mismatches([x]) { t in (t[0] * 3 + 1).exp() / 20 } == [])
+    #expect(check.mismatches([x]) { t in t[0].log() + t[0].sqrt() - 2 / t[0] } == [])
+    #expect(check.mismatches([x]) { t in t[0].pow(2) + t[0].pow(1.5) + (-t[0]).sigmoid() } == [])
+    #expect(check.mismatches([x]) { t in (t[0] - 2).gelu() + (t[0] - 2).abs() } == [])
+  }
+
+  @Test("relu away from its kink")
+  func relu() {
+    // Values at least 0.05 away from 0, so a step of 1e-2 never crosses the kink.
+    let values = testValues(30, seed: 5).map { $0 < 0 ? $0 - 0.05 : $0 + 0.05 }
+    let x = Tensor(values, shape: [5, 6], requiresGrad: true)
+    #expect(GradientCheck().mismatches([x]) { t in t[0].relu() } == [])
+  }
+
+  @Test("sums and means over axes")
+  func reductions() {
+    let x = testTensor([2, 3, 4, 5], seed: 6)
+    let check = GradientCheck()
+    #expect(check.mismatches([x]) { t in t[0].sum(axes: [0, 2]) } == [])
+    #expect(check.mismatches([x]) { t in t[0].mean(axes: [1, 3], keepDims: true) } == [])
+    #expect(check.mismatches([x]) { t in t[0].sum(axis: -1) * t[0].mean() } == [])
+    let sums = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]).sum(axis: 0).toArray()
+    #expect(sums == [5, 7, 9])
+    #expect(Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]).sum(axis: 1).toArray() == [6, 15])
+  }
+
+  @Test("shape ops: reshape, permute, transpose, slice, select, gather, concat")
+  func shapes() {
+    let x = testTensor([2, 3, 4], seed: 7)
+    let y = testTensor([2, 2, 4], seed: 8)
+    let check = GradientCheck()
+    #expect(check.mismatches([x]) { t in t[0].reshaped([4, 6]).permuted([1, 0]) } == [])
+    #expect(check.mismatches([x]) { t in t[0].transposed(0, 2) } == [])
+    #expect(check.mismatches([x]) { t in t[0].slice(axis: 1, 1..<3) } == [])
+    #expect(check.mismatches([x]) { t in t[0].select(axis: 1, index: 0) } == [])
+    #expect(check.mismatches([x]) { t in t[0].gatherRows([1, 0, 1]) } == [])
+    #expect(check.mismatches([x, y]) { t in Tensor.concat([t[0], t[1]], axis: 1) } == [])
+
+    let p = Tensor([0, 1, 2, 3, 4, 5], shape: [2, 3]).permuted([1, 0])
+    #expect(p.shape == [3, 2] && p.toArray() == [0, 3, 1, 4, 2, 5])
+    let c = Tensor.concat(
+      [Tensor([1, 2], shape: [1, 2]), Tensor([3, 4], shape: [1, 2])], axis: 1)
+    #expect(c.toArray() == [1, 2, 3, 4])
+  }
+
+  @Test("matmul: 2-D, batched, broadcast batch, and linear")
+  func matmul() {
+    let check = GradientCheck()
+    let a = testTensor([3, 5], seed: 9)
+    let b = testTensor([5, 4], seed: 10)
+    #expect(check.mismatches([a, b]) { t in Tensor.matmul(t[0], t[1]) } == [])
+    let q = testTensor([2, 3, 4, 5], seed: 11)
+    let k = testTensor([2, 3, 5, 3], seed: 12)
+    #expect(check.mismatches([q, k]) { t in Tensor.matmul(t[0], t[1]) } == [])
+    let s = testTensor([2, 1, 4, 5], seed: 13)
+    let r = testTensor([3, 5, 2], seed: 14)
+    #expect(check.mismatches([s, r]) { t in Tensor.matmul(t[0], t[1]) } == [])
+    let x = testTensor([2, 3, 5], seed: 15)
+    #expect(check.mismatches([x, b]) { t in Tensor.matmul(t[0], t[1]) } == [])
+    let w = testTensor([4, 5], seed: 16)
+    let bias = testTensor([4], seed: 17)
+    #expect(
+      check.mismatches([x, w, bias]) { t in Tensor.linear(t[0], weight: t[1], bias: t[2]) } == [])
+    #expect(check.mismatches([x, w]) { t in Tensor.linear(t[0], weight: t[1]) } == [])
+
+    // [[1, 2], [3, 4]] @ [[5, 6], [7, 8]] = [[19, 22], [43, 50]]
+    let m = Tensor.matmul(
+      Tensor([1, 2, 3, 4], shape: [2, 2]), Tensor([5, 6, 7, 8], shape: [2, 2]))
+    #expect(m.toArray() == [19, 22, 43, 50])
+  }
+}
