@@ -1,0 +1,201 @@
+// Backward convolution.
+//
+// Data gradient, stride 1: the transposed convolution is a forward convolution of
+// gradOutput with the weights flipped in space and swapped in/out channels, padding
+// kernel - 1 - padding, so it runs on the forward kernel. Other strides: per image,
+// columns[C*kh*kw, OH*OW] = W^T x gradOutput (GEMM), then scattered back (col2im).
+//
+// Weight gradient: on phase planes (Conv2dPlan), gradWeight[o, (c, ky, kx)] is the dot
+// product of gradOutput row o (laid on the grid, junk columns zero) with the plane row
+// of (c, ky, kx). Images are taken in order; within one, tasks own disjoint tiles of
+// gradWeight, so the sum over the batch has a fixed order whatever the thread count.
+
+/// `conv2dBackwardData`'s fast path; see the file comment.
+func conv2dBackwardDataFast(
+  _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+  gradInput: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
+  _ = Conv2dPlan(g)  // validates the geometry
+  let (kh, kw) = (g.kernelHeight, g.kernelWidth)
+  if g.strideHeight == 1 && g.strideWidth == 1 && g.paddingHeight < kh
+    && g.paddingWidth < kw
+  {
+    let flipped = KernelScratch.floats(
+      .convFlippedWeights, count: g.outChannels * g.inChannels * kh * kw)
+    pool.parallelFor(g.inChannels) { c in
+      for o in 0..<g.outChannels {
+        for ky in 0..<kh {
+          for kx in 0..<kw {
+            flipped[((c * g.outChannels + o) * kh + ky) * kw + kx] =
+              weight[((o * g.inChannels + c) * kh + kh - 1 - ky) * kw + kw - 1 - kx]
+          }
+        }
+      }
+    }
+    let transposed = Conv2dGeometry(
+      batch: g.batch, inChannels: g.outChannels, height: g.outHeight, width: g.outWidth,
+      outChannels: g.inChannels, kernelHeight: kh, kernelWidth: kw,
+      paddingHeight: kh - 1 - g.paddingHeight, paddingWidth: kw - 1 - g.paddingWidth)
+    assert(transposed.outHeight == g.height && transposed.outWidth == g.width)
+    conv2dForwardPlanes(
+      transposed, input: gradOutput, weight: flipped, bias: nil, output: gradInput, pool: pool)
+    return
+  }
+
+  let depth = g.inChannels * kh * kw
+  let pixels = g.outHeight * g.outWidth
+  pool.parallelFor(g.batch) { n in
+    let columns = KernelScratch.floats(.convColumns, count: depth * pixels)
+    gemm(
+      transposeA: true, transposeB: false, m: depth, n: pixels, k: g.outChannels, alpha: 1,
+      a: weight, lda: depth, b: gradOutput + n * g.outChannels * pixels, ldb: pixels,
+      beta: 0, c: columns, ldc: pixels, pool: pool)
+    let image = gradInput + n * g.inChannels * g.height * g.width
+    image.update(repeating: 0, count: g.inChannels * g.height * g.width)
+    for c in 0..<g.inChannels {
+      let plane = image + c * g.height * g.width
+      for ky in 0..<kh {
+        for kx in 0..<kw {
+          let row = columns + ((c * kh + ky) * kw + kx) * pixels
+          for oy in 0..<g.outHeight {
+            let iy = oy * g.strideHeight - g.paddingHeight + ky
+            if iy < 0 || iy >= g.height { continue }
+            for ox in 0..<g.outWidth {
+              let ix = ox * g.strideWidth - g.paddingWidth + kx
+              if ix >= 0 && ix < g.width { plane[iy * g.width + ix] += row[oy * g.outWidth + ox] }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// `conv2dBackwardWeight`'s fast path; see the file comment.
+func conv2dBackwardWeightPlanes(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, gradOutput: UnsafePointer<Float>,
+  gradWeight: UnsafeMutablePointer<Float>, pool: ThreadPool
+) {
+  let plan = Conv2dPlan(g)
+  let depth = plan.depth
+  let outChannels = g.outChannels
+  if g.batch == 0 {
+    gradWeight.update(repeating: 0, count: outChannels * depth)
+    return
+  }
+  // The input serves as planes and gradOutput as grid when no junk or tail exists.
+  let direct = plan.direct && plan.gridCount % 16 == 0 && plan.imagesPerGroup == nil
+  let outPixels = plan.outHeight * plan.outWidth
+  // One step per image on planes, or per group of small images on im2col columns.
+  let imagesPerStep = plan.imagesPerGroup ?? 1
+  let steps = (g.batch + imagesPerStep - 1) / imagesPerStep
+  let maxImages = (g.batch + steps - 1) / steps
+  let gridCount = plan.imagesPerGroup == nil ? plan.gridCount : maxImages * outPixels
+  let gridStride = (gridCount + 15) / 16 * 16
+
+  let offsets = UnsafeMutableRawPointer(KernelScratch.floats(.convOffsets, count: 2 * depth))
+    .bindMemory(to: Int.self, capacity: depth)
+  if plan.imagesPerGroup == nil {
+    plan.fillOffsets(offsets)
+  } else {
+    for p in 0..<depth { offsets[p] = p * gridStride }
+  }
+  let sourceCount = plan.imagesPerGroup == nil ? plan.bufferCount : depth * gridStride
+  let sourceBuffer = direct ? nil : KernelScratch.floats(.convPlanes, count: sourceCount)
+  let gridBuffer = direct ? nil : KernelScratch.floats(.convGrid, count: outChannels * gridStride)
+
+  // Tasks own a range of reduction columns and a range of output channels; inside, 8
+  // column blocks (48 rows of planes) at a time meet every row block of the gradient,
+  // so the planes' rows are reused from L1/L2.
+  let rowBlocks = (outChannels + convWeightTileRows - 1) / convWeightTileRows
+  let columnBlocks = (depth + convWeightTileColumns - 1) / convWeightTileColumns
+  let columnGroups = min(columnBlocks, 4 * pool.threadCount)
+  let rowGroups = min(rowBlocks, max(1, (4 * pool.threadCount + columnGroups - 1) / columnGroups))
+  let chunk = 8
+
+  for step in 0..<steps {
+    let first = step * g.batch / steps
+    let images = (step + 1) * g.batch / steps - first
+    var planes = input + first * g.inChannels * g.height * g.width
+    var grads = gradOutput + first * outChannels * outPixels
+    var vectors = gridStride / 16
+    if let sourceBuffer, let gridBuffer {
+      let source = grads
+      let image = planes
+      let grouped = plan.imagesPerGroup != nil
+      vectors = grouped ? (images * outPixels + 15) / 16 : vectors
+      pool.parallelFor(g.inChannels + outChannels) { item in
+        if item < g.inChannels {
+          if grouped {
+            plan.fillColumns(
+              input: input, images: first..<(first + images), channels: item..<(item + 1),
+              stride: gridStride, into: sourceBuffer)
+          } else {
+            plan.fillPlanes(image: image, channels: item..<(item + 1), into: sourceBuffer)
+          }
+          return
+        }
+        // Gradient row o on the grid (or the images side by side): zero in junk
+        // columns and past the end.
+        let o = item - g.inChannels
+        let row = gridBuffer + o * gridStride
+        row.update(repeating: 0, count: gridStride)
+        for image in 0..<images {
+          let from = source + (image * outChannels + o) * outPixels
+          if grouped {
+            (row + image * outPixels).update(from: from, count: outPixels)
+            continue
+          }
+          for y in 0..<plan.outHeight {
+            (row + y * plan.planeWidth).update(
+              from: from + y * plan.outWidth, count: plan.outWidth)
+          }
+        }
+      }
+      if !grouped { plan.zeroSlack(sourceBuffer) }
+      planes = UnsafePointer(sourceBuffer)
+      grads = UnsafePointer(gridBuffer)
+    }
+
+    let accumulate = step > 0
+    pool.parallelFor(columnGroups * rowGroups) { task in
+      let columnGroup = task / rowGroups
+      let rowGroup = task % rowGroups
+      let firstColumn = columnGroup * columnBlocks / columnGroups
+      let endColumn = (columnGroup + 1) * columnBlocks / columnGroups
+      let rowRange = (rowGroup * rowBlocks / rowGroups)..<((rowGroup + 1) * rowBlocks / rowGroups)
+      for chunkStart in stride(from: firstColumn, to: endColumn, by: chunk) {
+        for rowBlock in rowRange {
+          let o0 = rowBlock * convWeightTileRows
+          let rows = min(convWeightTileRows, outChannels - o0)
+          for columnBlock in chunkStart..<min(chunkStart + chunk, endColumn) {
+            let p0 = columnBlock * convWeightTileColumns
+            let columns = min(convWeightTileColumns, depth - p0)
+            if rows == convWeightTileRows && columns == convWeightTileColumns {
+              convWeightGradientTile(
+                vectors: vectors, grads: grads + o0 * gridStride, gradStride: gridStride,
+                planes: planes, offsets: offsets + p0, out: gradWeight + o0 * depth + p0,
+                outStride: depth, accumulate: accumulate)
+              continue
+            }
+            // Edge tile: one dot product at a time, same lane order as the full tile.
+            for i in 0..<rows {
+              for j in 0..<columns {
+                let a = UnsafeRawPointer(grads + (o0 + i) * gridStride)
+                let b = UnsafeRawPointer(planes + offsets[p0 + j])
+                var sum = SIMD16<Float>()
+                for v in 0..<vectors {
+                  sum.addProduct(
+                    a.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self),
+                    b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
+                }
+                let target = gradWeight + (o0 + i) * depth + p0 + j
+                target.pointee = accumulate ? target.pointee + sum.sum() : sum.sum()
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

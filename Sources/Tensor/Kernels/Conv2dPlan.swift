@@ -1,0 +1,184 @@
+// Convolution as a GEMM without an im2col matrix: "phase planes".
+//
+// Pad each input channel with zeros and split it by stride phase: for stride s the
+// plane of phase (py, px) holds padded pixels (s*y + py, s*x + px). Output pixel
+// (oy, ox) at tap (ky, kx) then reads plane (ky % s, kx % s) at row oy + ky / s,
+// column ox + kx / s. Number the outputs on a grid of the planes' width Wq,
+// j = oy * Wq + ox: every tap becomes a constant offset, so row (c, ky, kx) of the
+// im2col matrix is the plane itself, shifted. The GEMM micro-kernel reads those rows
+// in place through a table of offsets. Grid columns ox >= outWidth are junk (computed
+// and discarded): 2/58 of the work at 56x56, 2/9 at 7x7.
+//
+// Planes are per image and per thread (about 1 MiB at 64 x 58 x 58), never per batch.
+// A 1x1, stride 1, unpadded convolution needs no planes: the input image is the plane.
+
+/// The layout of one image's phase planes and output grid for a geometry.
+struct Conv2dPlan {
+  let geometry: Conv2dGeometry
+  /// Phases per dimension that some tap uses: min(stride, kernel).
+  let phaseRows: Int
+  let phaseColumns: Int
+  /// Rows and columns of each phase plane (and width of the output grid).
+  let planeHeight: Int
+  let planeWidth: Int
+  let outHeight: Int
+  let outWidth: Int
+  /// Reduction length: inChannels * kernelHeight * kernelWidth.
+  let depth: Int
+  /// Grid positions holding outputs: outHeight * planeWidth.
+  let gridCount: Int
+  /// Floats of all planes of one image, then zeros that the last tile may read.
+  let planeCount: Int
+  let bufferCount: Int
+  /// The input image serves as its own plane (1x1, stride 1, no padding).
+  let direct: Bool
+  /// Images per im2col group when the images are too small for planes (a tile of 48
+  /// grid positions would be mostly junk), else nil.
+  let imagesPerGroup: Int?
+
+  init(_ g: Conv2dGeometry) {
+    precondition(
+      g.batch >= 0 && g.inChannels > 0 && g.outChannels > 0 && g.kernelHeight > 0
+        && g.kernelWidth > 0 && g.strideHeight > 0 && g.strideWidth > 0
+        && g.paddingHeight >= 0 && g.paddingWidth >= 0 && g.outHeight > 0 && g.outWidth > 0,
+      "conv2d: invalid geometry \(g)")
+    geometry = g
+    phaseRows = min(g.strideHeight, g.kernelHeight)
+    phaseColumns = min(g.strideWidth, g.kernelWidth)
+    let paddedHeight = g.height + 2 * g.paddingHeight
+    let paddedWidth = g.width + 2 * g.paddingWidth
+    planeHeight = (paddedHeight + g.strideHeight - 1) / g.strideHeight
+    planeWidth = (paddedWidth + g.strideWidth - 1) / g.strideWidth
+    outHeight = g.outHeight
+    outWidth = g.outWidth
+    depth = g.inChannels * g.kernelHeight * g.kernelWidth
+    gridCount = outHeight * planeWidth
+    direct =
+      g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
+      && g.paddingHeight == 0 && g.paddingWidth == 0
+    planeCount = phaseRows * phaseColumns * g.inChannels * planeHeight * planeWidth
+    // Reads reach at most one tile (48) plus the last tap's column shift past the end.
+    bufferCount = planeCount + gemmTileColumns + g.kernelWidth + 16
+
+    // Planes waste the junk columns and the rest of the last tile; below 75% useful
+    // work, group about 384 output pixels of whole images into one im2col matrix.
+    let tiles = (gridCount + gemmTileColumns - 1) / gemmTileColumns
+    let useful = Double(outHeight * outWidth) / Double(tiles * gemmTileColumns)
+    if useful < 0.75 {
+      let images = max(1, min(g.batch, 384 / (outHeight * outWidth)))
+      // Even groups: as many as `images` implies, the batch split evenly among them.
+      let groups = (g.batch + images - 1) / images
+      imagesPerGroup = (g.batch + groups - 1) / max(groups, 1)
+    } else {
+      imagesPerGroup = nil
+    }
+  }
+
+  /// im2col of `images` and `channels`: row (c, ky, kx) of `columns` holds that tap for every output
+  /// pixel of each image in turn, `stride` floats per row, zero past the last pixel.
+  func fillColumns(
+    input: UnsafePointer<Float>, images: Range<Int>, channels: Range<Int>, stride: Int,
+    into columns: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let pixels = outHeight * outWidth
+    var p = channels.lowerBound * g.kernelHeight * g.kernelWidth
+    for c in channels {
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let row = columns + p * stride
+          for (index, n) in images.enumerated() {
+            let source = input + (n * g.inChannels + c) * g.height * g.width
+            let target = row + index * pixels
+            for oy in 0..<outHeight {
+              let iy = oy * g.strideHeight - g.paddingHeight + ky
+              let line = target + oy * outWidth
+              if iy < 0 || iy >= g.height {
+                line.update(repeating: 0, count: outWidth)
+                continue
+              }
+              let sourceRow = source + iy * g.width
+              if g.strideWidth == 1 {
+                // Output columns whose input column kx - padding + ox is inside the row.
+                let shift = kx - g.paddingWidth
+                let low = min(outWidth, max(0, -shift))
+                let high = max(low, min(outWidth, g.width - shift))
+                line.update(repeating: 0, count: low)
+                (line + low).update(from: sourceRow + low + shift, count: high - low)
+                (line + high).update(repeating: 0, count: outWidth - high)
+                continue
+              }
+              for ox in 0..<outWidth {
+                let ix = ox * g.strideWidth - g.paddingWidth + kx
+                line[ox] = ix >= 0 && ix < g.width ? sourceRow[ix] : 0
+              }
+            }
+          }
+          let used = images.count * pixels
+          (row + used).update(repeating: 0, count: stride - used)
+          p += 1
+        }
+      }
+    }
+  }
+
+  /// Plane offset of each im2col row `(c, ky, kx)`, in that order (OIHW weights).
+  func fillOffsets(_ offsets: UnsafeMutablePointer<Int>) {
+    let g = geometry
+    let planeSize = planeHeight * planeWidth
+    var p = 0
+    for c in 0..<g.inChannels {
+      for ky in 0..<g.kernelHeight {
+        for kx in 0..<g.kernelWidth {
+          let phase = (ky % g.strideHeight) * phaseColumns + kx % g.strideWidth
+          offsets[p] =
+            (phase * g.inChannels + c) * planeSize + (ky / g.strideHeight) * planeWidth
+            + kx / g.strideWidth
+          p += 1
+        }
+      }
+    }
+  }
+
+  /// Writes the planes of `channels` of one image (`image` is its `[C, H, W]` start).
+  func fillPlanes(
+    image: UnsafePointer<Float>, channels: Range<Int>, into planes: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let planeSize = planeHeight * planeWidth
+    for py in 0..<phaseRows {
+      for px in 0..<phaseColumns {
+        for c in channels {
+          let plane = planes + ((py * phaseColumns + px) * g.inChannels + c) * planeSize
+          let source = image + c * g.height * g.width
+          for y in 0..<planeHeight {
+            let row = plane + y * planeWidth
+            let iy = y * g.strideHeight + py - g.paddingHeight
+            if iy < 0 || iy >= g.height {
+              row.update(repeating: 0, count: planeWidth)
+              continue
+            }
+            let sourceRow = source + iy * g.width
+            if g.strideWidth == 1 {
+              let left = min(g.paddingWidth, planeWidth)
+              row.update(repeating: 0, count: left)
+              let count = min(g.width, planeWidth - left)
+              (row + left).update(from: sourceRow, count: count)
+              (row + left + count).update(repeating: 0, count: planeWidth - left - count)
+            } else {
+              for x in 0..<planeWidth {
+                let ix = x * g.strideWidth + px - g.paddingWidth
+                row[x] = ix >= 0 && ix < g.width ? sourceRow[ix] : 0
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /// Zeroes what lies past the planes, so junk reads of the last tile are finite.
+  func zeroSlack(_ planes: UnsafeMutablePointer<Float>) {
+    (planes + planeCount).update(repeating: 0, count: bufferCount - planeCount)
+  }
+}

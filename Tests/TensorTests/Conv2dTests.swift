@@ -1,0 +1,132 @@
+import TestSupport
+import Testing
+
+@testable import Tensor
+
+@Suite("conv2d kernels against their references")
+struct Conv2dTests {
+  static func geometry(
+    _ batch: Int, _ c: Int, _ h: Int, _ w: Int, _ o: Int, kernel: (Int, Int),
+    stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0)
+  ) -> Conv2dGeometry {
+    Conv2dGeometry(
+      batch: batch, inChannels: c, height: h, width: w, outChannels: o,
+      kernelHeight: kernel.0, kernelWidth: kernel.1, strideHeight: stride.0,
+      strideWidth: stride.1, paddingHeight: padding.0, paddingWidth: padding.1)
+  }
+
+  /// Shapes off the 8 x 48 and 4 x 6 tiles: odd channel counts, batches 1..3, kernels
+  /// 1/3/7 (and 3 x 1), strides 1/2, paddings 0/1/3, images too small for a tile, a
+  /// 1x1 read in place with and without a partial last tile, reductions over 256.
+  static let geometries: [Conv2dGeometry] = [
+    geometry(1, 3, 7, 5, 5, kernel: (3, 3), padding: (1, 1)),
+    geometry(3, 2, 9, 11, 9, kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    geometry(2, 5, 6, 6, 17, kernel: (1, 1)),
+    geometry(2, 7, 4, 4, 9, kernel: (1, 1)),
+    geometry(2, 4, 7, 7, 3, kernel: (1, 1), stride: (2, 2)),
+    geometry(1, 3, 13, 12, 4, kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+    geometry(2, 3, 5, 5, 2, kernel: (3, 3)),
+    geometry(1, 2, 4, 5, 3, kernel: (3, 1), padding: (1, 0)),
+    geometry(1, 3, 5, 4, 2, kernel: (1, 1), padding: (1, 1)),
+    geometry(1, 30, 6, 6, 10, kernel: (3, 3), padding: (1, 1)),
+    geometry(3, 11, 9, 10, 13, kernel: (3, 3), stride: (2, 1), padding: (1, 1)),
+    geometry(1, 1, 1, 1, 1, kernel: (1, 1)),
+    // Large enough for phase planes rather than grouped im2col (see `planeGeometries`).
+    geometry(1, 2, 20, 22, 3, kernel: (3, 3), padding: (1, 1)),
+    geometry(3, 3, 30, 29, 5, kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    geometry(1, 2, 40, 38, 3, kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+    geometry(2, 5, 10, 11, 9, kernel: (1, 1)),
+    geometry(1, 7, 16, 12, 9, kernel: (1, 1)),
+    geometry(2, 20, 12, 16, 11, kernel: (3, 3), padding: (1, 1)),
+  ]
+
+  /// The entries of `geometries` that run on phase planes; the others group images.
+  static let planeGeometries = Array(geometries.suffix(6))
+
+  @Test("both strategies are exercised: planes for large images, im2col groups for small")
+  func strategies() {
+    for g in Self.planeGeometries { #expect(Conv2dPlan(g).imagesPerGroup == nil, "\(g)") }
+    for g in [Self.geometries[0], Self.geometries[1], Self.geometries[11]] {
+      #expect(Conv2dPlan(g).imagesPerGroup != nil, "\(g)")
+    }
+  }
+
+  struct Buffers {
+    var input: [Float]
+    var weight: [Float]
+    var bias: [Float]
+    var gradOutput: [Float]
+
+    init(_ g: Conv2dGeometry) {
+      input = kernelTestValues(g.batch * g.inChannels * g.height * g.width, seed: 21)
+      weight = kernelTestValues(
+        g.outChannels * g.inChannels * g.kernelHeight * g.kernelWidth, seed: 22)
+      bias = kernelTestValues(g.outChannels, seed: 23)
+      gradOutput = kernelTestValues(g.batch * g.outChannels * g.outHeight * g.outWidth, seed: 24)
+    }
+  }
+
+  /// Forward, backward-data and backward-weight results, fast or reference; outputs
+  /// start as NaN so anything left unwritten shows.
+  static func run(_ g: Conv2dGeometry, fast: Bool, pool: ThreadPool = KernelTestPools.two)
+    -> [[Float]]
+  {
+    let x = Buffers(g)
+    var output = [Float](repeating: .nan, count: x.gradOutput.count)
+    var gradInput = [Float](repeating: .nan, count: x.input.count)
+    var gradWeight = [Float](repeating: .nan, count: x.weight.count)
+    if fast {
+      conv2dForward(
+        g, input: x.input, weight: x.weight, bias: x.bias, output: &output, pool: pool)
+      conv2dBackwardData(
+        g, gradOutput: x.gradOutput, weight: x.weight, gradInput: &gradInput, pool: pool)
+      conv2dBackwardWeight(
+        g, input: x.input, gradOutput: x.gradOutput, gradWeight: &gradWeight, pool: pool)
+    } else {
+      conv2dForwardReference(g, input: x.input, weight: x.weight, bias: x.bias, output: &output)
+      conv2dBackwardDataReference(
+        g, gradOutput: x.gradOutput, weight: x.weight, gradInput: &gradInput)
+      conv2dBackwardWeightReference(
+        g, input: x.input, gradOutput: x.gradOutput, gradWeight: &gradWeight)
+    }
+    return [output, gradInput, gradWeight]
+  }
+
+  @Test("forward, backward-data and backward-weight match the references", arguments: geometries)
+  func matchesReference(g: Conv2dGeometry) {
+    let fast = Self.run(g, fast: true)
+    let reference = Self.run(g, fast: false)
+    // Reductions of up to C*kh*kw (or N*OH*OW) products of values in [-1, 1].
+    let terms = Float(
+      max(
+        g.inChannels * g.kernelHeight * g.kernelWidth,
+        g.batch * g.outHeight * g.outWidth, g.outChannels * g.kernelHeight * g.kernelWidth))
+    let tolerance = Tolerance(absolute: 2e-6 * terms, relative: 1e-4)
+    for (name, index) in [("forward", 0), ("backwardData", 1), ("backwardWeight", 2)] {
+      let mismatch = tolerance.firstMismatch(fast[index], reference[index])
+      #expect(mismatch == nil, "\(name) \(g): \(mismatch!)")
+    }
+  }
+
+  @Test("gives bitwise the same results on 1, 2 and 3 threads")
+  func threadCountIndependent() {
+    for g in [Self.geometries[1], Self.geometries[10], Self.geometries[13], Self.geometries[17]] {
+      let one = Self.run(g, fast: true, pool: KernelTestPools.one)
+      let two = Self.run(g, fast: true, pool: KernelTestPools.two)
+      let three = Self.run(g, fast: true, pool: KernelTestPools.three)
+      #expect(one == two && two == three, "\(g)")
+    }
+  }
+
+  @Test("a hand-computed 3x3 convolution with padding and bias")
+  func handComputed() {
+    // One 3x3 image of 1..9, all-ones 3x3 kernel, padding 1, bias 0.5: each output is
+    // the sum of the pixel's neighbourhood plus 0.5; the centre sums all of 1..9.
+    let g = Self.geometry(1, 1, 3, 3, 1, kernel: (3, 3), padding: (1, 1))
+    var output = [Float](repeating: .nan, count: 9)
+    conv2dForward(
+      g, input: (1...9).map(Float.init), weight: [Float](repeating: 1, count: 9), bias: [0.5],
+      output: &output)
+    #expect(output == [12.5, 21.5, 16.5, 27.5, 45.5, 33.5, 24.5, 39.5, 28.5])
+  }
+}
