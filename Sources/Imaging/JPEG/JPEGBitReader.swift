@@ -33,6 +33,22 @@ struct JPEGBitReader {
 
   @inline(never)
   private mutating func refillSlow() {
+    // Fast path: the next 8 bytes hold no FF (so no stuffing and no marker): take as
+    // many whole bytes as the buffer has room for in one go.
+    if position + 8 <= end {
+      let word = UInt64(
+        bigEndian: UnsafeRawPointer(data + position).loadUnaligned(as: UInt64.self))
+      let inverted = ~word
+      let hasFF = (inverted &- 0x0101_0101_0101_0101) & ~inverted & 0x8080_8080_8080_8080
+      if hasFF == 0 {
+        let taken = (64 - bitCount) >> 3
+        let chunk = word &>> UInt64(64 - 8 * taken)
+        buffer |= chunk &<< UInt64(64 - bitCount - 8 * taken)
+        position += taken
+        bitCount += 8 * taken
+        return
+      }
+    }
     while bitCount <= 56 {
       var byte: UInt64 = 0
       if position < end {
@@ -58,12 +74,12 @@ struct JPEGBitReader {
   /// The next `n` bits (1...16) without consuming them; the buffer must hold them.
   @inline(__always)
   func peek(_ n: Int) -> Int32 {
-    Int32(truncatingIfNeeded: buffer >> UInt64(64 - n))
+    Int32(truncatingIfNeeded: buffer &>> UInt64(64 - n))
   }
 
   @inline(__always)
   mutating func consume(_ n: Int) {
-    buffer <<= UInt64(n)
+    buffer = buffer &<< UInt64(n)
     bitCount -= n
   }
 
@@ -97,9 +113,20 @@ struct JPEGBitReader {
     return value < Int32(1) << Int32(size - 1) ? value - (Int32(1) << Int32(size)) + 1 : value
   }
 
+  /// `receiveExtend` without the refill check, right after `decode`: that left at least
+  /// 57 - 16 = 41 bits in the buffer, more than the 16 a value can need.
+  @inline(__always)
+  mutating func extendBuffered(_ size: Int) -> Int32 {
+    if size == 0 { return 0 }
+    let value = peek(size)
+    consume(size)
+    let negative = value &>> Int32(size &- 1) == 0
+    return negative ? value &- (Int32(1) &<< Int32(size)) &+ 1 : value
+  }
+
   /// Decodes one Huffman symbol; nil for a bit pattern that is no code of the table.
   @inline(__always)
-  mutating func decode(_ table: JPEGHuffmanTable) -> Int? {
+  mutating func decode(_ table: JPEGHuffmanLookup) -> Int? {
     refill()
     let entry = table.lookup[Int(peek(JPEGHuffmanTable.lookupBits))]
     if entry != 0 {
@@ -109,7 +136,8 @@ struct JPEGBitReader {
     return decodeLong(table)
   }
 
-  private mutating func decodeLong(_ table: JPEGHuffmanTable) -> Int? {
+  @inline(never)
+  private mutating func decodeLong(_ table: JPEGHuffmanLookup) -> Int? {
     var length = JPEGHuffmanTable.lookupBits + 1
     while length <= 16 {
       let code = peek(length)

@@ -1,6 +1,9 @@
 /// The frame header (SOF) and scan header (SOS) of ITU T.81 B.2.2 and B.2.3.
 extension JPEGDecodingState {
-  /// Reads SOF0/SOF1/SOF2, validates it and allocates the coefficient storage.
+  /// The most scans a file may have (see `readScan`).
+  static let maximumScans = 500
+
+  /// Reads SOF0/SOF1/SOF2 and validates it; storage is allocated by the first scan.
   mutating func readFrameHeader(start: Int, end: Int, code: UInt8) throws {
     let name = jpegMarkerName(code)
     guard frame == nil else {
@@ -81,7 +84,6 @@ extension JPEGDecodingState {
         width: width, height: height,
         reason: "\(codedBlocks) blocks cannot be coded in the \(count - end) bytes left")
     }
-    coefficients = [Int16](repeating: 0, count: newFrame.coefficientCount)
     frame = newFrame
   }
 
@@ -90,6 +92,13 @@ extension JPEGDecodingState {
   mutating func readScan(start: Int, end: Int, offset: Int) throws -> Int {
     guard var frame = frame else {
       throw JPEGError.corrupt(marker: "SOS", offset: offset, reason: "a scan before any frame")
+    }
+    // Each scan walks all blocks of its components even when its data is a few bytes
+    // (end-of-band runs), so a file of many tiny scans could take quadratic time. Real
+    // encoders write at most a few dozen; libjpeg-turbo's tools stop at 500 too.
+    guard scanCount < Self.maximumScans else {
+      throw JPEGError.corrupt(
+        marker: "SOS", offset: offset, reason: "more than \(Self.maximumScans) scans")
     }
     let n = Int(data[start])
     guard (1...4).contains(n), end - start == 4 + 2 * n else {

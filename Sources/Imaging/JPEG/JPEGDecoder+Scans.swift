@@ -6,103 +6,208 @@ extension JPEGDecodingState {
   /// Decodes the scan's entropy-coded data starting at `dataStart`; returns where the
   /// data ended (the next marker search starts there).
   mutating func decodeScan(_ scan: JPEGScan, frame: JPEGFrame, dataStart: Int) throws -> Int {
-    var reader = JPEGBitReader(data: data, count: count, position: dataStart)
-    let restartInterval = self.restartInterval
+    var decoder = JPEGScanDecoder(
+      reader: JPEGBitReader(data: data, count: count, position: dataStart),
+      kind: ScanKind(scan, progressive: frame.progressive),
+      dcTables: scan.dcTables.map { $0.map(JPEGHuffmanLookup.init) ?? .missing },
+      acTables: scan.acTables.map { $0.map(JPEGHuffmanLookup.init) ?? .missing },
+      restartInterval: restartInterval)
+    var components = scan.componentIndices.map { frame.components[$0] }
     let scanNumber = scanCount
-    let kind = ScanKind(scan, progressive: frame.progressive)
-    let components = scan.componentIndices.map { frame.components[$0] }
-
-    try coefficients.withUnsafeMutableBufferPointer { storage in
-      try JPEGStandardTables.zigzag.withUnsafeBufferPointer { zigzagBuffer in
-        let zigzag = zigzagBuffer.baseAddress!
-        let base = storage.baseAddress!
-        var predictors = [Int32](repeating: 0, count: components.count)
-        var endOfBandRun = 0
-        var mcusToRestart = restartInterval
-
-        func corrupt(_ reason: String) -> JPEGError {
-          .corrupt(
-            marker: "SOS", offset: reader.position,
-            reason: "\(reason) in scan \(scanNumber)")
-        }
-
-        // One block of component `i` of the scan.
-        func decodeBlock(_ i: Int, _ block: UnsafeMutablePointer<Int16>) throws {
-          let ok: Bool
-          switch kind {
-          case .sequential:
-            ok = decodeSequential(
-              &reader, block, dc: scan.dcTables[i]!, ac: scan.acTables[i]!,
-              predictor: &predictors[i], zigzag: zigzag)
-          case .dcFirst(let al):
-            ok = decodeDCFirst(&reader, block, dc: scan.dcTables[i]!, predictor: &predictors[i], al)
-          case .dcRefine(let al):
-            if reader.bit() != 0 { block[0] |= Int16(truncatingIfNeeded: 1 << al) }
-            ok = true
-          case .acFirst(let ss, let se, let al):
-            ok = decodeACFirst(
-              &reader, block, ac: scan.acTables[i]!, ss, se, al, &endOfBandRun, zigzag: zigzag)
-          case .acRefine(let ss, let se, let al):
-            ok = decodeACRefine(
-              &reader, block, ac: scan.acTables[i]!, ss, se, al, &endOfBandRun, zigzag: zigzag)
-          }
-          if !ok { throw corrupt("an invalid Huffman code") }
-        }
-
-        // Restart markers come every `restartInterval` MCUs (F.1.2.3): they reset the
-        // bit stream, the DC predictions and the end-of-band run.
-        func beginMCU() {
-          guard restartInterval > 0 else { return }
-          if mcusToRestart == 0 {
-            _ = reader.restart()
-            for i in predictors.indices { predictors[i] = 0 }
-            endOfBandRun = 0
-            mcusToRestart = restartInterval
-          }
-          mcusToRestart -= 1
-        }
-
-        if components.count == 1 {
-          // Non-interleaved: one block per MCU, over the component's own block grid.
-          let c = components[0]
-          for row in 0..<c.heightInBlocks {
-            for column in 0..<c.widthInBlocks {
-              beginMCU()
-              let block = base + c.coefficientOffset + (row * c.blocksPerLine + column) * 64
-              try decodeBlock(0, block)
-            }
-          }
-        } else {
-          // Interleaved: each MCU holds h x v blocks of every component, in raster order.
-          for mcuRow in 0..<frame.mcusPerColumn {
-            for mcuColumn in 0..<frame.mcusPerLine {
-              beginMCU()
-              for (i, c) in components.enumerated() {
-                for v in 0..<c.verticalSampling {
-                  let row = mcuRow * c.verticalSampling + v
-                  for h in 0..<c.horizontalSampling {
-                    let column = mcuColumn * c.horizontalSampling + h
-                    let block = base + c.coefficientOffset + (row * c.blocksPerLine + column) * 64
-                    try decodeBlock(i, block)
-                  }
-                }
-              }
-            }
+    guard planes == nil else {
+      throw JPEGError.corrupt(
+        marker: "SOS", offset: dataStart,
+        reason: "scan \(scanNumber) follows a sequential scan that coded every component")
+    }
+    let complete: Bool
+    if !frame.progressive && components.count == frame.components.count {
+      // The usual sequential file: one scan codes everything, so each MCU row of
+      // coefficients goes through the IDCT as soon as it is decoded, into the planes,
+      // and only one row of coefficients is ever held.
+      let planes = JPEGPlanes(frame)
+      var bandSize = 0
+      for i in components.indices {
+        components[i].coefficientOffset = bandSize
+        let rows = components.count == 1 ? 1 : components[i].verticalSampling
+        bandSize += rows * components[i].blocksPerLine * 64
+      }
+      let band = UnsafeMutablePointer<Int16>.allocate(capacity: bandSize)
+      band.initialize(repeating: 0, count: bandSize)
+      defer { band.deallocate() }
+      complete = decoder.decode(frame: frame, components: components, coefficients: band) {
+        row in
+        for (i, c) in components.enumerated() {
+          let rows = components.count == 1 ? 1 : c.verticalSampling
+          for v in 0..<rows {
+            planes.transformRow(
+              component: i, blockRow: row * rows + v,
+              coefficients: band + c.coefficientOffset + v * c.blocksPerLine * 64,
+              quantization: frame.components[i].quantization)
           }
         }
+        band.update(repeating: 0, count: bandSize)
+      }
+      self.planes = planes
+    } else {
+      if coefficients.isEmpty {
+        coefficients = [Int16](repeating: 0, count: frame.coefficientCount)
+      }
+      complete = coefficients.withUnsafeMutableBufferPointer { storage in
+        decoder.decode(frame: frame, components: components, coefficients: storage.baseAddress!)
       }
     }
-    if reader.ranPastEnd {
+    // The tables stay alive (held by `scan`) while the decoder reads them.
+    withExtendedLifetime(scan) {}
+    guard complete else {
+      throw JPEGError.corrupt(
+        marker: "SOS", offset: decoder.reader.position,
+        reason: "an invalid Huffman code in scan \(scanNumber)")
+    }
+    if decoder.reader.ranPastEnd {
       throw JPEGError.truncated(
         marker: "SOS", offset: count,
         reason: "the file ends inside the entropy-coded data of scan \(scanNumber)")
     }
-    return reader.position
+    return decoder.reader.position
+  }
+}
+
+/// The Huffman table pointers one scan reads, without reference counting in the loop
+/// (read-only, like the table they point into).
+struct JPEGHuffmanLookup: @unchecked Sendable {
+  let lookup: UnsafePointer<UInt16>
+  let maxCode: UnsafePointer<Int32>
+  let valueOffset: UnsafePointer<Int32>
+  let values: UnsafePointer<UInt8>
+
+  init(_ table: JPEGHuffmanTable) {
+    lookup = UnsafePointer(table.lookup)
+    maxCode = UnsafePointer(table.maxCode)
+    valueOffset = UnsafePointer(table.valueOffset)
+    values = UnsafePointer(table.values)
+  }
+
+  /// A placeholder for a table the scan does not use (never read).
+  static let missing = JPEGHuffmanLookup(JPEGScanDecoder.emptyTable)
+}
+
+/// The block loop of one scan: walks MCUs (or single blocks in a non-interleaved scan),
+/// handles restart intervals and dispatches to the block decoder of the scan's kind.
+struct JPEGScanDecoder {
+  static let emptyTable = JPEGHuffmanTable(counts: [Int](repeating: 0, count: 16), symbols: [])
+  /// The zig-zag table in memory that lives as long as the program (read per coefficient).
+  nonisolated(unsafe) static let zigzag: UnsafePointer<Int> = {
+    let pointer = UnsafeMutablePointer<Int>.allocate(capacity: JPEGStandardTables.zigzag.count)
+    pointer.initialize(from: JPEGStandardTables.zigzag, count: JPEGStandardTables.zigzag.count)
+    return UnsafePointer(pointer)
+  }()
+
+  var reader: JPEGBitReader
+  let kind: ScanKind
+  let dcTables: [JPEGHuffmanLookup]
+  let acTables: [JPEGHuffmanLookup]
+  let restartInterval: Int
+  var predictors = SIMD4<Int32>.zero
+  var endOfBandRun = 0
+  var mcusToRestart = 0
+
+  init(
+    reader: JPEGBitReader, kind: ScanKind, dcTables: [JPEGHuffmanLookup],
+    acTables: [JPEGHuffmanLookup], restartInterval: Int
+  ) {
+    self.reader = reader
+    self.kind = kind
+    self.dcTables = dcTables
+    self.acTables = acTables
+    self.restartInterval = restartInterval
+    self.mcusToRestart = restartInterval
+  }
+
+  /// Decodes every block of the scan; false on an invalid Huffman code. With
+  /// `finishRow`, `coefficients` holds only one MCU row (block rows 0 ..< v of each
+  /// component), handed to `finishRow(mcuRow)` once decoded.
+  mutating func decode(
+    frame: JPEGFrame, components: [JPEGComponent], coefficients: UnsafeMutablePointer<Int16>,
+    finishRow: ((Int) -> Void)? = nil
+  ) -> Bool {
+    let banded = finishRow != nil
+    if components.count == 1 {
+      // Non-interleaved: one block per MCU, over the component's own block grid.
+      let c = components[0]
+      for row in 0..<c.heightInBlocks {
+        let bandRow = banded ? 0 : row
+        var block = coefficients + c.coefficientOffset + bandRow * c.blocksPerLine * 64
+        for _ in 0..<c.widthInBlocks {
+          beginMCU()
+          guard decodeBlock(0, block) else { return false }
+          block += 64
+        }
+        finishRow?(row)
+      }
+      return true
+    }
+    // Interleaved: each MCU holds h x v blocks of every component, in raster order.
+    for mcuRow in 0..<frame.mcusPerColumn {
+      let bandRow = banded ? 0 : mcuRow
+      for mcuColumn in 0..<frame.mcusPerLine {
+        beginMCU()
+        for i in components.indices {
+          let c = components[i]
+          for v in 0..<c.verticalSampling {
+            let row = bandRow * c.verticalSampling + v
+            let first = (row * c.blocksPerLine + mcuColumn * c.horizontalSampling) * 64
+            for h in 0..<c.horizontalSampling {
+              let block = coefficients + c.coefficientOffset + first + h * 64
+              guard decodeBlock(i, block) else { return false }
+            }
+          }
+        }
+      }
+      finishRow?(mcuRow)
+    }
+    return true
+  }
+
+  /// Restart markers come every `restartInterval` MCUs (F.1.2.3): they reset the bit
+  /// stream, the DC predictions and the end-of-band run.
+  @inline(__always)
+  mutating func beginMCU() {
+    guard restartInterval > 0 else { return }
+    if mcusToRestart == 0 {
+      _ = reader.restart()
+      predictors = .zero
+      endOfBandRun = 0
+      mcusToRestart = restartInterval
+    }
+    mcusToRestart -= 1
+  }
+
+  /// One block of the scan's `i`-th component.
+  @inline(__always)
+  mutating func decodeBlock(_ i: Int, _ block: UnsafeMutablePointer<Int16>) -> Bool {
+    let zigzag = Self.zigzag
+    switch kind {
+    case .sequential:
+      return decodeSequential(
+        &reader, block, dc: dcTables[i], ac: acTables[i], predictor: &predictors[i],
+        zigzag: zigzag)
+    case .dcFirst(let al):
+      return decodeDCFirst(&reader, block, dc: dcTables[i], predictor: &predictors[i], al)
+    case .dcRefine(let al):
+      if reader.bit() != 0 { block[0] |= Int16(truncatingIfNeeded: 1 << al) }
+      return true
+    case .acFirst(let ss, let se, let al):
+      return decodeACFirst(
+        &reader, block, ac: acTables[i], ss, se, al, &endOfBandRun, zigzag: zigzag)
+    case .acRefine(let ss, let se, let al):
+      return decodeACRefine(
+        &reader, block, ac: acTables[i], ss, se, al, &endOfBandRun, zigzag: zigzag)
+    }
   }
 }
 
 /// What a scan codes, from its Ss, Se, Ah, Al.
-private enum ScanKind {
+enum ScanKind {
   case sequential
   case dcFirst(Int)
   case dcRefine(Int)
@@ -127,11 +232,11 @@ private enum ScanKind {
 @inline(__always)
 private func decodeSequential(
   _ reader: inout JPEGBitReader, _ block: UnsafeMutablePointer<Int16>,
-  dc: JPEGHuffmanTable, ac: JPEGHuffmanTable, predictor: inout Int32,
+  dc: JPEGHuffmanLookup, ac: JPEGHuffmanLookup, predictor: inout Int32,
   zigzag: UnsafePointer<Int>
 ) -> Bool {
   guard let size = reader.decode(dc), size <= 16 else { return false }
-  predictor &+= reader.receiveExtend(size)
+  predictor &+= reader.extendBuffered(size)
   block[0] = Int16(truncatingIfNeeded: predictor)
   var k = 1
   while k < 64 {
@@ -144,7 +249,7 @@ private func decodeSequential(
       continue
     }
     k += run
-    block[zigzag[k]] = Int16(truncatingIfNeeded: reader.receiveExtend(size))
+    block[zigzag[k]] = Int16(truncatingIfNeeded: reader.extendBuffered(size))
     k += 1
   }
   return true
@@ -154,7 +259,7 @@ private func decodeSequential(
 @inline(__always)
 private func decodeDCFirst(
   _ reader: inout JPEGBitReader, _ block: UnsafeMutablePointer<Int16>,
-  dc: JPEGHuffmanTable, predictor: inout Int32, _ al: Int
+  dc: JPEGHuffmanLookup, predictor: inout Int32, _ al: Int
 ) -> Bool {
   guard let size = reader.decode(dc), size <= 16 else { return false }
   predictor &+= reader.receiveExtend(size)
@@ -166,7 +271,7 @@ private func decodeDCFirst(
 /// coefficients in this band (G.1.2.2).
 @inline(__always)
 private func decodeACFirst(
-  _ reader: inout JPEGBitReader, _ block: UnsafeMutablePointer<Int16>, ac: JPEGHuffmanTable,
+  _ reader: inout JPEGBitReader, _ block: UnsafeMutablePointer<Int16>, ac: JPEGHuffmanLookup,
   _ ss: Int, _ se: Int, _ al: Int, _ endOfBandRun: inout Int, zigzag: UnsafePointer<Int>
 ) -> Bool {
   if endOfBandRun > 0 {
@@ -196,7 +301,7 @@ private func decodeACFirst(
 /// AC refinement pass (G.1.2.3): one correction bit for every coefficient already
 /// non-zero, and new coefficients of magnitude 1 << Al placed after runs of zeros.
 private func decodeACRefine(
-  _ reader: inout JPEGBitReader, _ block: UnsafeMutablePointer<Int16>, ac: JPEGHuffmanTable,
+  _ reader: inout JPEGBitReader, _ block: UnsafeMutablePointer<Int16>, ac: JPEGHuffmanLookup,
   _ ss: Int, _ se: Int, _ al: Int, _ endOfBandRun: inout Int, zigzag: UnsafePointer<Int>
 ) -> Bool {
   let plusOne = Int16(truncatingIfNeeded: 1 << al)

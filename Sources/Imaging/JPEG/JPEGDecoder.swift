@@ -20,6 +20,17 @@
 // substitutes zeros for an invalid Huffman code; this decoder throws instead. libjpeg's
 // SIMD IDCT multiplies coefficients by quantisers in 16 bits, so absurd coefficients wrap
 // there and not here. Truncated files (no EOI) are rejected as Pillow rejects them.
+//
+// Speed (decode alone, one thread, release build, 2-core machine shared with other jobs,
+// medians of 9 rounds alternating with Pillow 13 `Image.open(BytesIO(b)).convert('RGB')`
+// in the same run; test images are pil_flower.jpg resized and saved by Pillow, 4:2:0):
+//   500x375 q75 (27 KB): 368 images/s, Pillow 208;  500x375 q95 (57 KB): 203 vs 116;
+//   178x218 q75 (8 KB): 1196 images/s, Pillow 836.
+// Measured with a scratch package that compiles Sources/Imaging with the same flags and
+// times `JPEGDecoder.decode` in a loop (not committed: the package has no bench target
+// for it yet). What made it fast: the SIMD IDCT, decoding sequential scans one MCU row
+// at a time into the IDCT, an 8-byte refill of the bit reader, and no closures or
+// reference counting in the block loop (from 100 to 330 images/s at 500x375).
 
 /// Decodes baseline and progressive Huffman JPEG to RGB, as Pillow's `convert('RGB')`.
 public enum JPEGDecoder {
@@ -59,8 +70,11 @@ struct JPEGDecodingState {
   var huffmanTables: [JPEGHuffmanTable?] = Array(repeating: nil, count: 8)
   var restartInterval = 0
   var frame: JPEGFrame?
-  /// Quantised DCT coefficients of every block of every component (natural order).
+  /// Quantised DCT coefficients of every block of every component (natural order),
+  /// allocated by the first scan that needs to keep them (progressive or multi-scan).
   var coefficients: [Int16] = []
+  /// The sample planes, when a single sequential scan already inverse-transformed them.
+  var planes: JPEGPlanes?
   var scanCount = 0
   var sawJFIF = false
   var adobeTransform: Int?

@@ -2,8 +2,9 @@
 ///
 /// Codes of up to `lookupBits` bits resolve with one table look-up; longer codes fall back
 /// to the spec's `maxcode`/`valptr` search. The storage is unmanaged memory, freed on
-/// deinit, so the scan decoder's inner loop reads it without bounds or ARC checks.
-final class JPEGHuffmanTable {
+/// deinit, so the scan decoder's inner loop reads it without bounds or ARC checks. It is
+/// never mutated after `init`, hence safe to share between threads.
+final class JPEGHuffmanTable: @unchecked Sendable {
   /// Bits resolved by the look-up table (most codes in practice are this short).
   static let lookupBits = 9
 
