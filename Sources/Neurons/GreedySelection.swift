@@ -20,7 +20,7 @@ public enum GreedySelection {
   /// - Throws: `NeuronsError.noCandidates` when no tensor is admitted, and
   ///   `.notEnoughNeurons` when fewer than `k` channels have a positive score.
   public static func topChannels(
-    of tensors: [NamedTensor], k: Int, rule: CandidateRule
+    of tensors: [NamedParameter], k: Int, rule: CandidateRule
   ) throws -> [Neuron] {
     precondition(k >= 0, "GreedySelection: k must be non-negative, got \(k)")
     var names: [String] = []

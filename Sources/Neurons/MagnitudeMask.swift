@@ -4,14 +4,14 @@ import Tensor
 /// REFERENCE.md 4.0), as prune-finetune recomputes them every epoch.
 public struct MagnitudeMask {
   /// One 0/1 mask per prunable weight, same shape, keyed by parameter name, in order.
-  public var masks: [NamedTensor]
+  public var masks: [NamedParameter]
   /// The threshold: weights with `|w| >= threshold` are kept, so weights equal to it
   /// survive, as the reference.
   public var threshold: Float
 
   /// Masks that remove about `fraction` of the weights in `prunable`, the smallest in
   /// magnitude over all of them together.
-  public init(prunable: [NamedTensor], fraction: Double) throws {
+  public init(prunable: [NamedParameter], fraction: Double) throws {
     threshold = try MagnitudeThreshold.threshold(
       of: prunable.map(\.tensor), fraction: fraction, smallest: true)
     let cut = threshold

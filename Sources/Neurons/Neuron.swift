@@ -22,4 +22,4 @@ public struct Neuron: Hashable, Codable, Sendable {
 }
 
 /// A parameter by its state-dict name, in the model's registration order.
-public typealias NamedTensor = (name: String, tensor: Tensor)
+public typealias NamedParameter = (name: String, tensor: Tensor)

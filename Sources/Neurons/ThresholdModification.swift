@@ -24,7 +24,7 @@ public enum ThresholdModification {
   /// - Returns: how many values were modified.
   @discardableResult
   public static func apply(
-    to parameters: [NamedTensor], threshold: Float, smallest: Bool, dropoutP: Double,
+    to parameters: [NamedParameter], threshold: Float, smallest: Bool, dropoutP: Double,
     mode: ModificationMode, rewindState: [String: Tensor] = [:], noiseStd: Float = 0,
     generator: inout RandomGenerator
   ) throws -> Int {

@@ -4,7 +4,7 @@ import Tensor
 /// A miniature parameter list named like torchvision's ResNet50 with the reference's
 /// Softmax head, so the name rules meet every case: a stem convolution, batch norm,
 /// block convolutions, a downsample convolution and the `fc.0` head.
-func miniatureResNetParameters(seed: UInt64) -> [NamedTensor] {
+func miniatureResNetParameters(seed: UInt64) -> [NamedParameter] {
   var generator = RandomGenerator(seed: seed)
   func random(_ shape: [Int]) -> Tensor {
     let count = shape.reduce(1, *)
@@ -27,7 +27,7 @@ func miniatureResNetParameters(seed: UInt64) -> [NamedTensor] {
 /// Every candidate channel's L2 norm, computed independently of the library with a
 /// plain Double loop, in (parameter, channel) order.
 func bruteForceCandidates(
-  _ parameters: [NamedTensor], admit: (String, [Int]) -> Bool
+  _ parameters: [NamedParameter], admit: (String, [Int]) -> Bool
 ) -> [(name: String, channel: Int, norm: Double)] {
   var result: [(String, Int, Double)] = []
   for (name, tensor) in parameters where admit(name, tensor.shape) {
