@@ -110,7 +110,13 @@ extension Tensor {
     // sum that this pass then owns and may update in place.
     var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
     var owned: Set<ObjectIdentifier> = []
-    for node in order.reversed() {
+    // Walk the list from its end, dropping each entry once processed so that the
+    // activations it references can be freed as the pass goes (memory stays bounded).
+    var nodes: [Tensor?] = order
+    order = []
+    for index in stride(from: nodes.count - 1, through: 0, by: -1) {
+      guard let node = nodes[index] else { continue }
+      nodes[index] = nil
       let key = ObjectIdentifier(node)
       guard let gradient = pending.removeValue(forKey: key) else { continue }
       let function = node.gradFunction!

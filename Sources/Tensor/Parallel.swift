@@ -165,3 +165,33 @@ func sumRange(_ x: UnsafePointer<Float>, count: Int) -> Float {
   }
   return s
 }
+
+/// `sum(x[i] * y[i])` over a short run with two sixteen-lane accumulators.
+@inline(__always)
+func dotRange(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+  var a0 = SIMD16<Float>()
+  var a1 = SIMD16<Float>()
+  var i = 0
+  let (rx, ry) = (UnsafeRawPointer(x), UnsafeRawPointer(y))
+  while i + 32 <= count {
+    a0.addProduct(
+      rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self),
+      ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
+    a1.addProduct(
+      rx.loadUnaligned(fromByteOffset: (i + 16) * 4, as: SIMD16<Float>.self),
+      ry.loadUnaligned(fromByteOffset: (i + 16) * 4, as: SIMD16<Float>.self))
+    i += 32
+  }
+  while i + 16 <= count {
+    a0.addProduct(
+      rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self),
+      ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
+    i += 16
+  }
+  var s = (a0 + a1).sum()
+  while i < count {
+    s += x[i] * y[i]
+    i += 1
+  }
+  return s
+}

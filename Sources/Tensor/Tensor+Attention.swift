@@ -36,8 +36,7 @@ extension Tensor {
         let (pp, gpp) = (probabilities.storage.pointer, gradP.storage.pointer)
         parallelItems(probabilities.count / n, workPerItem: n) { r in
           let (pr, gr) = (pp + r * n, gpp + r * n)
-          var dot: Float = 0
-          for j in 0..<n { dot += gr[j] * pr[j] }
+          let dot = dotRange(gr, pr, count: n)
           for j in 0..<n { gr[j] = pr[j] * (gr[j] - dot) * factor }
         }
         let gradQ = q.requiresGrad ? matmulRaw(gradP, k, transposeA: false, transposeB: false) : nil

@@ -80,22 +80,47 @@ extension Tensor {
     let rows = count / inner
     let x = storage.pointer
     let y = result.storage.pointer
-    parallelItems(rows, workPerItem: inner) { row in
-      var rest = row
+    let rowsPerTask = max(1, elementwiseGrain / inner)
+    let tasks = (rows + rowsPerTask - 1) / rowsPerTask
+    let outer = rank - 1
+    let runTask = { (task: Int) in
+      // Multi-index of the task's first row, then an odometer over the outer
+      // dimensions that keeps the source offset up to date without divisions.
+      let first = task * rowsPerTask
+      let last = min(rows, first + rowsPerTask)
+      var index = [Int](repeating: 0, count: max(outer, 1))
       var offset = 0
-      var d = rank - 2
+      var rest = first
+      var d = outer - 1
       while d >= 0 {
-        offset += (rest % outShape[d]) * strides[d]
+        index[d] = rest % outShape[d]
+        offset += index[d] * strides[d]
         rest /= outShape[d]
         d -= 1
       }
-      let source = x + offset
-      let target = y + row * inner
-      if innerStride == 1 {
-        target.update(from: source, count: inner)
-      } else {
-        for j in 0..<inner { target[j] = source[j * innerStride] }
+      for row in first..<last {
+        let source = x + offset
+        let target = y + row * inner
+        if innerStride == 1 {
+          target.update(from: source, count: inner)
+        } else {
+          for j in 0..<inner { target[j] = source[j * innerStride] }
+        }
+        var e = outer - 1
+        while e >= 0 {
+          index[e] += 1
+          offset += strides[e]
+          if index[e] < outShape[e] { break }
+          offset -= index[e] * strides[e]
+          index[e] = 0
+          e -= 1
+        }
       }
+    }
+    if tasks == 1 {
+      runTask(0)
+    } else {
+      ThreadPool.shared.parallelFor(tasks, runTask)
     }
     return result
   }
@@ -219,5 +244,66 @@ extension Tensor {
   /// `slice` without recording.
   func sliceRaw(axis: Int, _ range: Range<Int>) -> Tensor {
     Tensor.withoutGradient { slice(axis: axis, range) }
+  }
+}
+
+extension Tensor {
+  /// The tensor repeated along its size-1 (or missing leading) dimensions to `shape`,
+  /// as `x.expand(shape)` (but copied): a class token `[1, 1, D]` becomes `[B, 1, D]`.
+  /// The gradient sums over the repeated dimensions.
+  public func expanded(to target: [Int]) -> Tensor {
+    precondition(
+      broadcastShape(shape, target) == target, "expand: cannot expand \(shape) to \(target)")
+    let result = broadcastRaw(to: target)
+    if result === self { return self }
+    if Tensor.needsGradient(self) {
+      let inputShape = shape
+      result.recordGradient("expand", inputs: [self]) { g in [g.sumToShape(inputShape)] }
+    }
+    return result
+  }
+
+  /// A view with a new dimension of size 1 at `axis` (`0...rank`; negative counts from
+  /// the end of the result), as `x.unsqueeze(axis)`.
+  public func unsqueezed(axis: Int) -> Tensor {
+    let a = axis < 0 ? axis + rank + 1 : axis
+    precondition(a >= 0 && a <= rank, "unsqueeze: axis \(axis) for shape \(shape)")
+    var newShape = shape
+    newShape.insert(1, at: a)
+    return reshaped(newShape)
+  }
+
+  /// A view without dimension `axis`, which must have size 1, as `x.squeeze(axis)`.
+  public func squeezed(axis: Int) -> Tensor {
+    let a = normalizedAxis(axis)
+    precondition(shape[a] == 1, "squeeze: axis \(axis) of \(shape) does not have size 1")
+    var newShape = shape
+    newShape.remove(at: a)
+    return reshaped(newShape)
+  }
+
+  /// The tensors (all of one shape) stacked along a new dimension `axis`, as
+  /// `torch.stack`.
+  public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+    precondition(!tensors.isEmpty, "stack: no tensors")
+    for t in tensors {
+      precondition(
+        t.shape == tensors[0].shape, "stack: shapes \(tensors[0].shape) and \(t.shape)")
+    }
+    return concat(tensors.map { $0.unsqueezed(axis: axis) }, axis: axis)
+  }
+
+  /// The index of the largest value in each row of the last dimension (the first one
+  /// on ties, as `torch.argmax`); `[..., C]` gives `count / C` indices. Not recorded.
+  public func argmaxLastAxis() -> [Int] {
+    let c = shape.last ?? 1
+    precondition(c > 0, "argmax: empty last dimension in \(shape)")
+    let rows = count / c
+    let x = storage.pointer
+    return (0..<rows).map { r in
+      var best = 0
+      for j in 1..<c where x[r * c + j] > x[r * c + best] { best = j }
+      return best
+    }
   }
 }

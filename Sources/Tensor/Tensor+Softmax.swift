@@ -35,8 +35,7 @@ extension Tensor {
         let (yp, gp, gxp) = (output.storage.pointer, g.storage.pointer, gx.storage.pointer)
         parallelItems(output.count / max(d, 1), workPerItem: d) { r in
           let (yr, gr, out) = (yp + r * d, gp + r * d, gxp + r * d)
-          var dot: Float = 0
-          for j in 0..<d { dot += gr[j] * yr[j] }
+          let dot = dotRange(gr, yr, count: d)
           for j in 0..<d { out[j] = yr[j] * (gr[j] - dot) }
         }
         return [gx]
@@ -171,8 +170,8 @@ func softmaxRow(
   var maxVector = SIMD16<Float>(repeating: -.infinity)
   var i = 0
   while i + 16 <= d {
-    maxVector = pointwiseMax(
-      maxVector, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
+    let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+    maxVector.replace(with: v, where: v .> maxVector)
     i += 16
   }
   var m = maxVector.max()

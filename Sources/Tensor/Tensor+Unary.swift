@@ -7,8 +7,10 @@ extension Tensor {
   public func exp() -> Tensor {
     let result = mapRaw(vector: { simdExp($0) }, scalar: { expScalar($0) })
     if Tensor.needsGradient(self) {
+      // A detached alias, not `result`: capturing the result would make a cycle.
+      let output = result.detached()
       result.recordGradient("exp", inputs: [self]) { g in
-        [Tensor.binaryRaw(g, result.detached(), vector: { $0 * $1 }, scalar: { $0 * $1 })]
+        [Tensor.binaryRaw(g, output, vector: { $0 * $1 }, scalar: { $0 * $1 })]
       }
     }
     return result
@@ -76,16 +78,17 @@ extension Tensor {
   }
 
   /// The exact GELU, `x * Phi(x) = x / 2 * (1 + erf(x / sqrt 2))` (PyTorch's
-  /// `approximate='none'`).
+  /// `approximate='none'`), vectorised; within 1.5e-6 relative of the exact value for
+  /// |x| <= 3 and 3e-6 for |x| <= 5 (see `simdErfc`).
   public func gelu() -> Tensor {
-    let result = mapScalarRaw { x in 0.5 * x * (1 + erf(x * 0.707_106_77)) }
+    let result = mapRaw(vector: { simdGelu($0) }, scalar: { simdGelu(SIMD16(repeating: $0))[0] })
     if Tensor.needsGradient(self) {
       result.recordGradient("gelu", inputs: [self]) { g in
-        // d/dx x Phi(x) = Phi(x) + x phi(x), phi the standard normal density.
-        let derivative = self.mapScalarRaw { x in
-          0.5 * (1 + erf(x * 0.707_106_77)) + x * 0.398_942_3 * Foundation.exp(-0.5 * x * x)
-        }
-        return [Tensor.binaryRaw(g, derivative, vector: { $0 * $1 }, scalar: { $0 * $1 })]
+        [
+          Tensor.binaryRaw(
+            g, self, vector: { $0 * simdGeluDerivative($1) },
+            scalar: { $0 * simdGeluDerivative(SIMD16(repeating: $1))[0] })
+        ]
       }
     }
     return result

@@ -121,3 +121,76 @@ struct AutogradTests {
     #expect(m.toArray() == [19, 22, 43, 50])
   }
 }
+
+@Suite("Shape helpers")
+struct ShapeHelperTests {
+  @Test("expand, unsqueeze, squeeze, stack and argmax")
+  func helpers() {
+    let check = GradientCheck()
+    let token = testTensor([1, 1, 4], seed: 40)
+    #expect(check.mismatches([token]) { t in t[0].expanded(to: [3, 1, 4]) } == [])
+    let a = testTensor([2, 3], seed: 41)
+    let b = testTensor([2, 3], seed: 42)
+    #expect(check.mismatches([a, b]) { t in Tensor.stack([t[0], t[1]], axis: 1) } == [])
+    #expect(a.unsqueezed(axis: -1).shape == [2, 3, 1])
+    #expect(a.unsqueezed(axis: 0).squeezed(axis: 0).shape == [2, 3])
+    let s = Tensor.stack([Tensor([1, 2], shape: [2]), Tensor([3, 4], shape: [2])], axis: 1)
+    #expect(s.shape == [2, 2] && s.toArray() == [1, 3, 2, 4])
+    #expect(Tensor([0, 5, 5, 7, 1, 2], shape: [2, 3]).argmaxLastAxis() == [1, 0])
+  }
+}
+
+@Suite("Graph lifetime")
+struct GraphLifetimeTests {
+  final class Watch {
+    struct Entry { weak var tensor: Tensor? }
+    var entries: [Entry] = []
+    func callAsFunction(_ t: Tensor) -> Tensor {
+      entries.append(Entry(tensor: t))
+      return t
+    }
+    var alive: Int { entries.filter { $0.tensor != nil }.count }
+  }
+
+  /// A graph touching most ops; every intermediate is watched.
+  static func graph(_ w: Watch) -> Tensor {
+    let x = testTensor([4, 5], seed: 50)
+    let weight = testTensor([3, 5], seed: 51)
+    let q = testTensor([1, 2, 4, 5], seed: 52)
+    let y = w(
+      w(w(w(w(w(Tensor.linear(x, weight: weight)).exp()).log()).softmax(axis: -1)).gelu()).sigmoid()
+    )
+    let z = w(w(w(w(Tensor.layerNorm(y, weight: nil, bias: nil)).relu()).sqrt()) + w(y.pow(2)))
+    let a = w(Tensor.scaledDotProductAttention(query: q, key: q, value: q))
+    let image = testTensor([1, 2, 5, 5], seed: 53)
+    let kernel = testTensor([2, 2, 3, 3], seed: 54)
+    let c = w(
+      w(Tensor.conv2d(image, weight: kernel, padding: 1)).maxPool2d(kernelSize: 2, stride: 2))
+    let b = w(
+      w(
+        Tensor.batchNorm2d(
+          c, weight: nil, bias: nil, runningMean: nil, runningVar: nil, training: true)
+      ).adaptiveAvgPool2d())
+    return w(
+      w(Tensor.crossEntropy(w(z.logSoftmax(axis: 1)), targets: z.detached())) + w(a.mean())
+        + w(b.sum()))
+  }
+
+  @Test("backward frees the intermediates; an unused graph is freed when dropped")
+  func freed() {
+    for runBackward in [false, true] {
+      let watch = Watch()
+      do {
+        let loss = GraphLifetimeTests.graph(watch)
+        if runBackward {
+          // The pass frees every intermediate as it goes; only the loss remains.
+          loss.backward()
+          #expect(watch.alive == 1)
+        } else {
+          #expect(watch.alive == watch.entries.count)
+        }
+      }
+      #expect(watch.alive == 0, "backward: \(runBackward)")
+    }
+  }
+}

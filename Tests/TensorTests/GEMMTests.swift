@@ -118,3 +118,50 @@ struct GEMMTests {
     #expect(c == [19, 22, 43, 50])
   }
 }
+
+@Suite("gemmBatched")
+struct GEMMBatchedTests {
+  @Test("equals one gemmReference per product, for small and large products")
+  func matchesReference() {
+    for (m, n, k, count) in [(5, 7, 3, 4), (31, 29, 17, 3), (130, 60, 300, 2)] {
+      let (lda, ldb, ldc) = (m + 1, k + 2, n + 3)  // A and B stored transposed
+      let strideA = k * lda + 5
+      let strideB = n * ldb + 1
+      let strideC = m * ldc + 2
+      let a = kernelTestValues(count * strideA, seed: 31)
+      let b = kernelTestValues(count * strideB, seed: 32)
+      var fast = kernelTestValues(count * strideC, seed: 33)
+      var reference = fast
+      gemmBatched(
+        transposeA: true, transposeB: true, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda,
+        strideA: strideA, b: b, ldb: ldb, strideB: strideB, beta: 1, c: &fast, ldc: ldc,
+        strideC: strideC, count: count, pool: KernelTestPools.two)
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          reference.withUnsafeMutableBufferPointer { c in
+            for i in 0..<count {
+              gemmReference(
+                transposeA: true, transposeB: true, m: m, n: n, k: k, alpha: 0.5,
+                a: a.baseAddress! + i * strideA, lda: lda, b: b.baseAddress! + i * strideB,
+                ldb: ldb, beta: 1, c: c.baseAddress! + i * strideC, ldc: ldc)
+            }
+          }
+        }
+      }
+      let tolerance = Tolerance(absolute: 2e-6 * Float(k), relative: 1e-4)
+      let mismatch = tolerance.firstMismatch(fast, reference)
+      #expect(mismatch == nil, "m \(m) n \(n) k \(k) count \(count): \(mismatch!)")
+    }
+  }
+}
+
+@Test("transpose8x8 moves element (r, c) to (c, r) between strided blocks")
+func transpose8x8MovesEveryElement() {
+  let source = (0..<(8 * 11)).map(Float.init)  // rows 11 floats apart
+  var target = [Float](repeating: -1, count: 8 * 9)  // rows 9 floats apart
+  transpose8x8(source, sourceStride: 11, &target, targetStride: 9)
+  for r in 0..<8 {
+    for c in 0..<8 { #expect(target[c * 9 + r] == source[r * 11 + c], "(\(r), \(c))") }
+  }
+  #expect(target[8] == -1 && target[7 * 9 + 8] == -1)
+}

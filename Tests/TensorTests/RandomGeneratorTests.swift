@@ -81,17 +81,4 @@ struct RandomGeneratorTests {
     let t = Tensor.truncatedNormal([1000], std: 1, lower: -0.5, upper: 0.5, generator: &g)
     #expect(t.toArray().allSatisfy { abs($0) <= 0.5 })
   }
-
-  @Test("drawn values do not depend on the thread count")
-  func threadCounts() {
-    let saved = ThreadPool.shared
-    defer { ThreadPool.shared = saved }
-    var values: [[Float]] = []
-    for threads in [1, 2] {
-      ThreadPool.shared = ThreadPool(threadCount: threads)
-      var g = RandomGenerator(seed: 11)
-      values.append(Tensor.normal([50_000], generator: &g).toArray())
-    }
-    #expect(values[0] == values[1])
-  }
 }

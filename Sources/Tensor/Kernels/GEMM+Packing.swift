@@ -42,8 +42,22 @@ struct GEMMOperands {
         }
       }
     } else {
-      // B is stored n x k: each column of op(B) is a contiguous row of B.
-      for j in 0..<valid {
+      // B is stored n x k: each column of op(B) is a contiguous row of B. Blocks of
+      // 8 columns x 8 steps are transposed in registers, the rest one at a time.
+      let fullColumns = valid / 8 * 8
+      let fullDepth = depth / 8 * 8
+      for j in stride(from: 0, to: fullColumns, by: 8) {
+        let source = b + (first + j) * ldb + depthStart
+        for p in stride(from: 0, to: fullDepth, by: 8) {
+          transpose8x8(source + p, sourceStride: ldb, packed + p * width + j, targetStride: width)
+        }
+        for j in j..<(j + 8) {
+          for p in fullDepth..<depth {
+            packed[p * width + j] = b[(first + j) * ldb + depthStart + p]
+          }
+        }
+      }
+      for j in fullColumns..<valid {
         let source = b + (first + j) * ldb + depthStart
         for p in 0..<depth { packed[p * width + j] = source[p] }
       }
@@ -79,6 +93,16 @@ struct GEMMOperands {
             for i in 0..<height { to[i] = i < valid ? source[i] : 0 }
           }
         }
+      } else if valid == height {
+        // 8 rows of A: transpose 8 x 8 blocks in registers, then the last steps.
+        let source = a + first * lda + depthStart
+        let fullDepth = depth / 8 * 8
+        for p in stride(from: 0, to: fullDepth, by: 8) {
+          transpose8x8(source + p, sourceStride: lda, target + p * height, targetStride: height)
+        }
+        for p in fullDepth..<depth {
+          for i in 0..<height { target[p * height + i] = source[i * lda + p] }
+        }
       } else {
         for i in 0..<valid {
           let source = a + (first + i) * lda + depthStart
@@ -113,11 +137,14 @@ struct GEMMOperands {
     packA(rowStart: rowStart, rows: rows, depthStart: depthStart, depth: depth, into: packedA)
 
     let directStore = alpha == 1 && (beta == 0 || beta == 1)
-    for sliver in slivers {
-      let firstColumn = columnStart + sliver * gemmTileColumns
-      let columns = min(gemmTileColumns, n - firstColumn)
-      let bPanel = packedB + sliver * depth * gemmTileColumns
-      for panel in 0..<panels {
+    // A micro-panel (8 KiB) stays in L1 while the task's slivers of B stream from
+    // L2/L3. Measured against slivers outermost (1 thread, CPU clock,
+    // same run): 1024^3 86-93 vs 84-89 GFLOPS, DeiT proj forward 84-89 vs 81-83.
+    for panel in 0..<panels {
+      for sliver in slivers {
+        let firstColumn = columnStart + sliver * gemmTileColumns
+        let columns = min(gemmTileColumns, n - firstColumn)
+        let bPanel = packedB + sliver * depth * gemmTileColumns
         let firstRow = rowStart + panel * gemmTileRows
         if directStore && firstRow + gemmTileRows <= m && columns == gemmTileColumns {
           // Full tile, alpha 1, beta 0 or 1: accumulate in C itself.
