@@ -11,7 +11,8 @@ extension Batch {
 
   /// The label vectors `[y, 1 - y]` of samples `range` as `[n, 2]`.
   func targetTensor(_ range: Range<Int>) -> Tensor {
-    Tensor(Array(targets[(2 * range.lowerBound)..<(2 * range.upperBound)]), shape: [range.count, 2])
+    Tensor(
+      Array(targets[(2 * range.lowerBound)..<(2 * range.upperBound)]), shape: [range.count, 2])
   }
 
   /// `0..<count` cut into consecutive pieces of at most `size` samples.

@@ -94,13 +94,18 @@ public enum ModelFactory {
   /// The architecture whose freshly built state dict has exactly these backbone keys
   /// and shapes (the head aside), if one does.
   public static func recognise(_ stateDict: [(name: String, tensor: Tensor)]) -> Architecture? {
-    let shapes = Dictionary(stateDict.map { ($0.name, $0.tensor.shape) }, uniquingKeysWith: { a, _ in a })
-    if shapes["layer1.0.conv1.weight"] != nil { return .resnet50 }
+    let shapes = Dictionary(
+      stateDict.map { ($0.name, $0.tensor.shape) }, uniquingKeysWith: { a, _ in a })
+    if let stem = shapes["conv1.weight"], shapes["layer1.0.conv1.weight"] != nil {
+      return stem.first == 16 ? .resnetMini : .resnet50
+    }
     guard let cls = shapes["cls_token"], cls.count == 3 else { return nil }
-    let depth = Set(stateDict.compactMap { entry -> Int? in
-      guard entry.name.hasPrefix("blocks.") else { return nil }
-      return Int(entry.name.split(separator: ".")[1])
-    }).count
+    let depth = Set(
+      stateDict.compactMap { entry -> Int? in
+        guard entry.name.hasPrefix("blocks.") else { return nil }
+        return Int(entry.name.split(separator: ".")[1])
+      }
+    ).count
     switch (cls[2], depth) {
     case (192, 12): return .deitTiny
     case (384, 12): return .deitSmall
@@ -142,5 +147,10 @@ public enum ModelFactory {
           + " unexpected" + (unexpected.isEmpty ? "" : " (\(unexpected), ...)"))
     }
     return model
+  }
+
+  /// The input side a checkpoint's metadata records (the project's checkpoints do).
+  public static func recordedResolution(of url: URL) throws -> Int? {
+    try Checkpoint.load(contentsOf: url).metadata["resolution"].flatMap(Int.init)
   }
 }

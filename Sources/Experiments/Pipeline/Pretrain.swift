@@ -93,76 +93,80 @@ public struct Pretrain {
       onEvent(.note(data.split(split).summaryLines.joined(separator: "\n")))
     }
 
-    let directory: RunDirectory
+    let start = try RunStart.open(
+      output: options.output, resume: options.resume, force: options.force)
     let model: any ImageClassifier
-    var optimizer: TrainingOptimizer
-    var firstEpoch = 0
-    let log: MetricsLog
-    if options.resume, let last = try? RunDirectory.resume(at: options.output),
-      let finished = last.lastCompleteEpoch()
-    {
-      directory = last
-      let saved = try TrainingCheckpoint.read(
-        from: directory.file(RunDirectory.checkpointName(epoch: finished)))
+    if let saved = start.resumed {
       model = try ModelFactory.fromStateDict(
-        saved.model, source: directory.file(RunDirectory.checkpointName(epoch: finished)).path,
-        architecture: options.recipe.architecture,
+        saved.model, source: start.directory.url.path, architecture: options.recipe.architecture,
         layerNormEpsilon: options.recipe.layerNormEpsilon, resolution: options.recipe.resolution)
-      optimizer = TrainingOptimizer(
-        settings: options.optimizer, parameters: model.parameters(), epochs: options.epochs)
+      onEvent(.note("resuming \(start.directory.url.path) after epoch \(saved.epoch)"))
+    } else {
+      model = try startingModel()
+      try record(data: data).write(to: start.directory)
+    }
+    let optimizer = TrainingOptimizer(
+      settings: options.optimizer, parameters: model.parameters(), epochs: options.epochs)
+    if let saved = start.resumed {
       try optimizer.restore(
         tensors: saved.optimizer, schedule: saved.scheduler, learningRate: saved.learningRate,
-        source: RunDirectory.checkpointName(epoch: finished))
-      firstEpoch = finished + 1
-      log = MetricsLog(directory: directory)
-      // Keep states 0...firstEpoch (after `finished` epochs plus the start).
-      try log.truncate(toEpochsBefore: firstEpoch + 1)
-      onEvent(.note("resuming \(directory.url.path) after epoch \(finished)"))
-    } else {
-      // A resumed run with no finished epoch starts again in the same folder.
-      directory = try RunDirectory.create(
-        at: options.output, force: options.force || options.resume)
-      model = try startingModel()
-      optimizer = TrainingOptimizer(
-        settings: options.optimizer, parameters: model.parameters(), epochs: options.epochs)
-      log = MetricsLog(directory: directory)
-      try record(data: data).write(to: directory)
+        source: RunDirectory.checkpointName(epoch: saved.epoch))
     }
     model.eval()
+    let books = RunBookkeeping(
+      data: data, directory: start.directory, log: MetricsLog(directory: start.directory),
+      recipe: options.recipe, evaluationBatchSize: options.evaluationBatchSize,
+      referenceTrainEval: options.referenceTrainEval, augment: options.augment,
+      seed: options.seed, savePth: options.savePth, onEvent: onEvent, shouldStop: shouldStop)
 
     let trainLoader = data.trainingLoader(
       batchSize: options.batchSize, augment: options.augment, seed: options.seed)
     var finalMetrics: [Split: GroupMetrics] = [:]
-    if firstEpoch == 0 {
-      finalMetrics = try evaluate(model, state: 0, data: data, log: log)
-    }
-    for epoch in firstEpoch..<options.epochs {
+    if start.firstEpoch == 0 { finalMetrics = try books.evaluate(model, state: 0) }
+    for epoch in start.firstEpoch..<max(start.firstEpoch, options.epochs) {
       let result = try ERMTraining.epoch(
         model, optimizer: optimizer, loader: trainLoader, epoch: epoch,
         microBatch: options.microBatch, onBatch: { onEvent(.batch($0)) },
         shouldStop: shouldStop)
       optimizer.endEpoch(loss: result.loss)
-      try log.append([
-        MetricsRecord(
-          epoch: epoch + 1, split: "optimization", loss: result.loss,
-          extra: ["learning_rate": optimizer.optimizer.learningRate])
-      ])
-      finalMetrics = try evaluate(model, state: epoch + 1, data: data, log: log)
-      try save(model, optimizer: optimizer, epoch: epoch, loss: result.loss, in: directory)
-      try writeEvolution(log: log, finished: epoch + 1, data: data, directory: directory)
+      try books.logOptimization(
+        epoch: epoch, losses: ["loss": result.loss],
+        learningRate: optimizer.optimizer.learningRate)
+      finalMetrics = try books.evaluate(model, state: epoch + 1)
+      try books.save(model, optimizer: optimizer, epoch: epoch, loss: result.loss)
+      try books.writeEvolution(
+        finished: epoch + 1, lossFiles: [ReferenceJSON.trainingLossFileName: "loss"])
       onEvent(
         .epochFinished(
           epoch: epoch, loss: result.loss, learningRate: optimizer.optimizer.learningRate,
           seconds: result.seconds))
     }
-    if firstEpoch >= options.epochs && finalMetrics.isEmpty {
-      finalMetrics = try evaluate(model, state: options.epochs, data: data, log: nil)
+    if finalMetrics.isEmpty {
+      // Resumed after the last epoch: report the saved final state without logging it.
+      finalMetrics = try lastLoggedMetrics(books)
     }
-    var record = try RunRecord.read(from: directory)
-    record.finished = RunRecord.timestamp(Date())
-    try record.write(to: directory)
+    try books.finish()
     return Outcome(
-      directory: directory.url, finalMetrics: finalMetrics, epochsRun: options.epochs - firstEpoch)
+      directory: start.directory.url, finalMetrics: finalMetrics,
+      epochsRun: max(0, options.epochs - start.firstEpoch))
+  }
+
+  /// The last state's metrics as `metrics.jsonl` holds them.
+  func lastLoggedMetrics(_ books: RunBookkeeping) throws -> [Split: GroupMetrics] {
+    let records = try books.log.read()
+    guard let last = records.map(\.epoch).max() else { return [:] }
+    var result: [Split: GroupMetrics] = [:]
+    for split in [Split.train, .val, .test] {
+      let groups = records.filter {
+        $0.epoch == last && $0.split == split.description && $0.group != nil
+      }.sorted { $0.group! < $1.group! }.map {
+        GroupAccuracy(group: $0.group!, count: $0.count ?? 0, correct: $0.correct ?? 0)
+      }
+      if !groups.isEmpty {
+        result[split] = GroupMetrics(groups: groups, trainingCounts: books.data.trainingCounts)
+      }
+    }
+    return result
   }
 
   func validate() throws {
@@ -200,7 +204,9 @@ public struct Pretrain {
 
   func record(data: ExperimentData) -> RunRecord {
     var settings: [String: JSONValue] = [:]
-    for (key, value) in options.recipe.settings.merging(options.optimizer.record, uniquingKeysWith: { a, _ in a }) {
+    for (key, value) in options.recipe.settings.merging(
+      options.optimizer.record, uniquingKeysWith: { a, _ in a })
+    {
       settings[key] = .string(value)
     }
     settings["dataset"] = .string(options.data.kind.rawValue)
@@ -217,64 +223,5 @@ public struct Pretrain {
     return RunRecord(
       commandLine: options.commandLine, command: "pretrain", settings: settings,
       version: options.version, seed: options.seed, datasetCounts: data.groupCounts)
-  }
-
-  /// Evaluates every split and appends the records of state `state` to the log.
-  func evaluate(
-    _ model: any ImageClassifier, state: Int, data: ExperimentData, log: MetricsLog?
-  ) throws -> [Split: GroupMetrics] {
-    var results: [Split: GroupMetrics] = [:]
-    for split in [Split.train, .val, .test] {
-      let predictions: SplitPredictions
-      if split == .train && options.referenceTrainEval {
-        // The reference's inference pass over the augmented, shuffled train loader.
-        let loader = data.trainingLoader(
-          batchSize: options.evaluationBatchSize, augment: options.augment,
-          seed: options.seed ^ 0x4556_414C)  // "EVAL": a stream apart from training's
-        predictions = try SplitEvaluator.predict(
-          model, loader: loader, epoch: state, shouldStop: shouldStop)
-      } else {
-        predictions = try SplitEvaluator.predict(
-          model, loader: data.evaluationLoader(split, batchSize: options.evaluationBatchSize),
-          shouldStop: shouldStop)
-      }
-      let metrics = predictions.metrics(trainingCounts: data.trainingCounts)
-      try log?.append(
-        MetricsRecord.records(
-          epoch: state, split: split.description, metrics: metrics,
-          groupLosses: predictions.groupLosses))
-      results[split] = metrics
-      onEvent(.evaluated(state: state, split: split, metrics: metrics))
-    }
-    return results
-  }
-
-  func save(
-    _ model: any ImageClassifier, optimizer: TrainingOptimizer, epoch: Int, loss: Double,
-    in directory: RunDirectory
-  ) throws {
-    var settings = options.recipe.settings
-    settings["dataset"] = options.data.kind.rawValue
-    let checkpoint = TrainingCheckpoint(
-      epoch: epoch, loss: loss, model: model.stateDict(), optimizer: optimizer.stateTensors,
-      learningRate: optimizer.optimizer.learningRate, scheduler: optimizer.scheduleState,
-      settings: settings, parameterCount: model.namedParameters().count)
-    if options.savePth {
-      try checkpoint.writeReference(
-        to: directory.file("epoch_\(epoch)_checkpoints.pth.tar"))
-    }
-    // The safetensors file marks the epoch complete, so it is written last.
-    try checkpoint.write(to: directory.file(RunDirectory.checkpointName(epoch: epoch)))
-  }
-
-  func writeEvolution(
-    log: MetricsLog, finished: Int, data: ExperimentData, directory: RunDirectory
-  ) throws {
-    let records = try log.read()
-    let losses = records.filter { $0.split == "optimization" }.sorted { $0.epoch < $1.epoch }
-      .compactMap(\.loss)
-    try EvolutionFiles.write(
-      records: records, finished: finished, data: data,
-      lossLists: [ReferenceJSON.trainingLossFileName: losses], directory: directory)
   }
 }

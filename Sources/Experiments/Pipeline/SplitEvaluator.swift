@@ -31,7 +31,9 @@ public struct SplitPredictions: Sendable {
   /// The rows sorted back into split order (a shuffled loader returns them mixed).
   public func inSplitOrder() -> SplitPredictions {
     let order = positions.indices.sorted { positions[$0] < positions[$1] }
-    func pairs(_ values: [Float]) -> [Float] { order.flatMap { [values[2 * $0], values[2 * $0 + 1]] } }
+    func pairs(_ values: [Float]) -> [Float] {
+      order.flatMap { [values[2 * $0], values[2 * $0 + 1]] }
+    }
     return SplitPredictions(
       outputs: pairs(outputs), probabilities: pairs(probabilities),
       labels: order.map { labels[$0] }, groups: order.map { groups[$0] },

@@ -80,8 +80,10 @@ public struct TrainingCheckpoint {
       }
       for entry in parameter.tensors {
         optimizer.append(
-          ("state.\(parameter.index).\(entry.name)",
-            Tensor(entry.tensor.floats, shape: entry.tensor.shape)))
+          (
+            "state.\(parameter.index).\(entry.name)",
+            Tensor(entry.tensor.floats, shape: entry.tensor.shape)
+          ))
       }
     }
     let learningRate =
@@ -111,7 +113,8 @@ public struct TrainingCheckpoint {
         steps[index] = Double(tensor.item)
       } else {
         tensors[index, default: []].append(
-          NamedTensor(String(parts[2]), StoredTensor(shape: tensor.shape, floats: tensor.toArray())))
+          NamedTensor(String(parts[2]), StoredTensor(shape: tensor.shape, floats: tensor.toArray()))
+        )
       }
     }
     let parameters = steps.keys.sorted().map { index in
