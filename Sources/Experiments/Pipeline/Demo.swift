@@ -7,9 +7,13 @@ import Neurons
 /// download needed: ERM training, the largest-neuron study, prune-finetune.
 ///
 /// The settings are the demo's own, not the paper's: a narrow ResNet (`resnet_mini`)
-/// at 64 pixels, trained from scratch with Adam at 1e-3 without augmentation, so that
-/// in minutes on two cores ERM fits every training group, minority groups included,
-/// while the background shortcut costs the minority groups at test time.
+/// at 64 pixels with a plain linear head, trained from scratch with Adam at 1e-3
+/// (halved on plateaus) without augmentation, so that in minutes on two cores ERM fits
+/// the training groups, minority groups included, while the background shortcut costs
+/// the minority groups at test time. With the reference's softmax head (cross-entropy
+/// on probabilities) the same model learned only the background within this budget
+/// (measured: 10 epochs, minority training accuracy 0.02 and 0.00), so the demo uses
+/// the linear head.
 public struct Demo {
   public struct Options: Sendable {
     public var root: URL
@@ -32,7 +36,7 @@ public struct Demo {
       self.version = version
     }
 
-    var ermEpochs: Int { quick ? 4 : 30 }
+    var ermEpochs: Int { quick ? 4 : 25 }
     var finetuneEpochs: Int { quick ? 2 : 6 }
     var topKs: [Int] { quick ? [1, 2] : [1, 2, 3, 5] }
   }
@@ -72,7 +76,7 @@ public struct Demo {
     let data = ExperimentData.Options(
       kind: .folder, root: dataRoot, resolution: 64, threads: options.threads,
       cacheDirectory: options.root.appendingPathComponent(".eval-cache"))
-    let recipe = ModelRecipe(architecture: .resnetMini, head: .softmax, resolution: 64)
+    let recipe = ModelRecipe(architecture: .resnetMini, head: .linear, resolution: 64)
 
     onEvent(.note("step 1/3: ERM training (\(options.ermEpochs) epochs)"))
     let ermDirectory = options.root.appendingPathComponent("erm")
