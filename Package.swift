@@ -61,7 +61,8 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(name: "NeuronsTests", dependencies: ["Neurons", "TestSupport"]),
     .testTarget(
-      name: "ExperimentsTests", dependencies: ["Experiments", "Neurons", "TestSupport"]),
+      name: "ExperimentsTests",
+      dependencies: ["Experiments", "Neurons", "Checkpoints", "Models", "Tensor", "TestSupport"]),
     .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
     .testTarget(
       name: "SpuriousCLITests", dependencies: ["TestSupport"],
