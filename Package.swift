@@ -47,7 +47,10 @@ let package = Package(
       swiftSettings: cpuFlags),
     .executableTarget(
       name: "spurious",
-      dependencies: ["Arguments", "Experiments", "Benchmarks"],
+      dependencies: [
+        "Arguments", "Experiments", "Benchmarks", "Tensor", "Checkpoints", "Models", "Imaging",
+        "Datasets", "Neurons",
+      ],
       swiftSettings: cpuFlags),
 
     .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
@@ -57,7 +60,9 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(name: "NeuronsTests", dependencies: ["Neurons", "TestSupport"]),
-    .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "TestSupport"]),
+    .testTarget(
+      name: "ExperimentsTests",
+      dependencies: ["Experiments", "Neurons", "Checkpoints", "Models", "Tensor", "TestSupport"]),
     .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
     .testTarget(
       name: "SpuriousCLITests", dependencies: ["TestSupport"],

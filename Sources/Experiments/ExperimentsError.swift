@@ -15,6 +15,11 @@ public enum ExperimentsError: Error, Equatable, CustomStringConvertible {
   case unsetVariable(name: String, configuration: String, option: String)
   /// A value given by the user (shard, option, grid) is not acceptable.
   case invalidArgument(what: String, expected: String, found: String)
+  /// The user asked the run to stop (Ctrl-C); files written so far are complete and
+  /// `--resume` continues from the last finished epoch.
+  case interrupted
+  /// A checkpoint does not fit the model it is loaded into.
+  case incompatibleCheckpoint(path: String, reason: String)
 
   public var description: String {
     switch self {
@@ -32,6 +37,10 @@ public enum ExperimentsError: Error, Equatable, CustomStringConvertible {
         + " \(name) is not set"
     case .invalidArgument(let what, let expected, let found):
       return "\(what): expected \(expected), found \(found)"
+    case .interrupted:
+      return "stopped on request; completed epochs are saved and --resume continues the run"
+    case .incompatibleCheckpoint(let path, let reason):
+      return "\(path): \(reason)"
     }
   }
 }

@@ -25,7 +25,7 @@ public struct BackboneLoadReport: Equatable, Sendable {
 
 extension Architecture {
   /// The head's attribute name in this architecture's state dict.
-  public var headName: String { self == .resnet50 ? "fc" : "head" }
+  public var headName: String { isTransformer ? "head" : "fc" }
 
   /// The classifier described by `stateDict`'s keys, or nil when it has none:
   /// `<head>.0.weight [classes, features]` is the reference's softmax head,

@@ -1,4 +1,5 @@
 import Foundation
+import Neurons
 import TestSupport
 import Testing
 

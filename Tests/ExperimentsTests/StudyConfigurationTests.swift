@@ -1,3 +1,4 @@
+import Neurons
 import Testing
 
 @testable import Experiments

@@ -1,4 +1,5 @@
 import Foundation
+import Neurons
 
 /// Which neurons a Part I study modifies (REFERENCE.md 4.3-4.5).
 public enum StudyKind: String, Codable, CaseIterable, Sendable {
@@ -8,17 +9,6 @@ public enum StudyKind: String, Codable, CaseIterable, Sendable {
   case activated
   /// Every weight beyond a global magnitude threshold (a percentage of the weights).
   case threshold
-}
-
-/// How the chosen weights are modified.
-public enum ModificationMode: String, Codable, CaseIterable, Sendable {
-  case zero
-  case randomInit = "random_init"
-  case randomNoise = "random_noise"
-  case rewind
-
-  /// Whether the mode draws random numbers (the reference then repeats the run).
-  public var isRandom: Bool { self == .randomInit || self == .randomNoise }
 }
 
 /// One study configuration: what the reference encodes in its output file name, plus

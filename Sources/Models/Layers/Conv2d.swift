@@ -31,12 +31,28 @@ public final class Conv2d: Module {
   public var outChannels: Int { weight.shape[0] }
   public var kernelSize: Int { weight.shape[2] }
 
+  /// A 0/1 pruning mask shaped like `weight`, or nil. While set, the layer computes
+  /// with `weight * pruneMask` (the reference's `PrunedConv2d`/`PrunedLinear` with
+  /// `prune_flag` on), so gradients reach only the unpruned weights through this path.
+  public var pruneMask: Tensor? {
+    didSet {
+      if let pruneMask {
+        precondition(
+          pruneMask.shape == weight.shape,
+          "pruneMask: mask \(pruneMask.shape) for weight \(weight.shape)")
+      }
+    }
+  }
+
+  /// The weight the forward pass uses: masked while a pruning mask is set.
+  var effectiveWeight: Tensor { pruneMask.map { weight.masked(by: $0) } ?? weight }
+
   public override var localParameters: [(name: String, tensor: Tensor)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }
 
   /// `[N, inChannels, H, W]` to `[N, outChannels, H', W']`.
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    Tensor.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+    Tensor.conv2d(x, weight: effectiveWeight, bias: bias, stride: stride, padding: padding)
   }
 }

@@ -23,12 +23,28 @@ public final class Linear: Module {
   public var inFeatures: Int { weight.shape[1] }
   public var outFeatures: Int { weight.shape[0] }
 
+  /// A 0/1 pruning mask shaped like `weight`, or nil. While set, the layer computes
+  /// with `weight * pruneMask` (the reference's `PrunedConv2d`/`PrunedLinear` with
+  /// `prune_flag` on), so gradients reach only the unpruned weights through this path.
+  public var pruneMask: Tensor? {
+    didSet {
+      if let pruneMask {
+        precondition(
+          pruneMask.shape == weight.shape,
+          "pruneMask: mask \(pruneMask.shape) for weight \(weight.shape)")
+      }
+    }
+  }
+
+  /// The weight the forward pass uses: masked while a pruning mask is set.
+  var effectiveWeight: Tensor { pruneMask.map { weight.masked(by: $0) } ?? weight }
+
   public override var localParameters: [(name: String, tensor: Tensor)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
   }
 
   /// `[..., inFeatures]` to `[..., outFeatures]`.
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    Tensor.linear(x, weight: weight, bias: bias)
+    Tensor.linear(x, weight: effectiveWeight, bias: bias)
   }
 }

@@ -1,4 +1,7 @@
 import Arguments
+import Datasets
+import Experiments
+import Foundation
 
 /// `spurious evaluate`: accuracy of one checkpoint, per group.
 enum EvaluateCommand: Command {
@@ -9,12 +12,33 @@ enum EvaluateCommand: Command {
     SharedOptions.dataset(),
     SharedOptions.data,
     SharedOptions.split(default: "test"),
-    SharedOptions.architecture(),
+    CommandModels.architectureFromCheckpoint,
+    .option(
+      "resolution", .positiveInteger, defaultDescription: "the checkpoint's, else 224",
+      help: "Input image side, in pixels."),
+    CommandModels.layerNormEpsilonFromCheckpoint,
     SharedOptions.json,
     SharedOptions.threads,
   ]
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    let url = URL(fileURLWithPath: arguments.string("checkpoint"))
+    let (model, recipe) = try CommandModels.trainedModel(arguments, checkpoint: url)
+    let data = try ExperimentData(
+      DataArguments.options(arguments, resolution: recipe.resolution))
+    guard let split = Split(name: arguments.string("split")) else {
+      throw UsageError("'\(arguments.string("split"))' is not a split")
+    }
+    let predictions = try SplitEvaluator.predict(
+      model, loader: data.evaluationLoader(split, batchSize: 64))
+    let metrics = predictions.metrics(trainingCounts: data.trainingCounts)
+    if arguments.flag("json") {
+      Console.output(try CommandModels.json(metrics) + "\n")
+    } else {
+      Console.output(
+        MetricsTable.render(
+          metrics, names: data.groups.names,
+          title: "\(url.lastPathComponent) on the \(split) split of \(data.groups.dataset):"))
+    }
   }
 }

@@ -1,4 +1,8 @@
 import Arguments
+import Datasets
+import Experiments
+import Foundation
+import Models
 
 /// `spurious pretrain`: ERM fine-tuning, one checkpoint and one metrics record per epoch.
 enum PretrainCommand: Command {
@@ -69,6 +73,55 @@ enum PretrainCommand: Command {
       ])
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    let datasetName = DataArguments.datasetName(arguments)
+    let architecture = try CommandModels.architecture(arguments.string("arch"))
+    let resolution = arguments.int("resolution")
+    let initialisation: Pretrain.Initialisation
+    switch (arguments.optionalString("init"), arguments.flag("from-scratch")) {
+    case (let path?, false): initialisation = .imageNet(URL(fileURLWithPath: path))
+    case (nil, true): initialisation = .scratch
+    case (_?, true): throw UsageError("--init and --from-scratch contradict each other")
+    case (nil, false):
+      throw UsageError(
+        "say where the weights start: --init FILE (an ImageNet checkpoint) or --from-scratch")
+    }
+    let epochs =
+      arguments.optionalInt("epochs") ?? (datasetName == "celeba" ? 20 : 40)
+    let lr = arguments.double("lr")
+    let out =
+      arguments.optionalString("out").map(URL.init(fileURLWithPath:))
+      ?? RunDirectory.defaultURL(
+        name: "\(architecture.rawValue)_\(datasetName)_erm_\(lr)")
+    let options = Pretrain.Options(
+      data: try DataArguments.options(arguments, resolution: resolution),
+      recipe: ModelRecipe(
+        architecture: architecture, head: try CommandModels.head(arguments.string("head")),
+        layerNormEpsilon: Float(arguments.double("layernorm-eps")), resolution: resolution),
+      initialisation: initialisation, epochs: epochs, batchSize: arguments.int("batch-size"),
+      microBatch: arguments.optionalInt("micro-batch"),
+      optimizer: OptimizerSettings(
+        kind: arguments.string("optimizer") == "sgd" ? .sgd : .adam, learningRate: lr,
+        weightDecay: arguments.double("weight-decay"), momentum: arguments.double("momentum"),
+        schedule: OptimizerSettings.Schedule(rawValue: arguments.string("scheduler")) ?? .plateau,
+        plateauPatience: 3),
+      augment: arguments.flag("augment"), seed: UInt64(arguments.int("seed")), output: out,
+      resume: arguments.flag("resume"), force: arguments.flag("force"),
+      savePth: arguments.flag("save-pth"),
+      referenceTrainEval: arguments.flag("reference-train-eval"),
+      commandLine: CommandLine.arguments, version: Version.number)
+    Interrupt.allowGracefulStop()
+    let printer = EventPrinter()
+    let outcome = try CommandModels.interruptible {
+      try Pretrain(
+        options, onEvent: { printer.handle($0) }, shouldStop: { Interrupt.isRequested }
+      ).run()
+    }
+    let names = try ExperimentData(options.data).groups.names
+    for split in [Datasets.Split.train, .val, .test] {
+      guard let metrics = outcome.finalMetrics[split] else { continue }
+      Console.output(
+        MetricsTable.render(metrics, names: names, title: "\(split) split, final model:") + "\n")
+    }
+    Console.output("run folder: \(outcome.directory.path)\n")
   }
 }

@@ -1,4 +1,6 @@
 import Arguments
+import Experiments
+import Foundation
 
 /// `spurious prune-finetune`: the paper's Part II method (reference §4.2).
 enum PruneFinetuneCommand: Command {
@@ -17,7 +19,11 @@ enum PruneFinetuneCommand: Command {
         SharedOptions.checkpoint,
         SharedOptions.dataset(),
         SharedOptions.data,
-        SharedOptions.architecture(),
+        CommandModels.architectureFromCheckpoint,
+        CommandModels.layerNormEpsilonFromCheckpoint,
+        .option(
+          "resolution", .positiveInteger, defaultDescription: "the checkpoint's, else 224",
+          help: "Input image side, in pixels."),
         SharedOptions.augment,
       ])
     + ArgumentSpec.group(
@@ -36,6 +42,7 @@ enum PruneFinetuneCommand: Command {
         .option("batch-size", .positiveInteger, default: "100", help: "Images per step."),
         SharedOptions.scheduler,
         SharedOptions.seed,
+        SharedOptions.threads,
       ])
     + ArgumentSpec.group(
       "Output options",
@@ -47,6 +54,36 @@ enum PruneFinetuneCommand: Command {
       ])
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    let checkpoint = URL(fileURLWithPath: arguments.string("checkpoint"))
+    let resolution = try StudyInvocation.resolution(arguments, checkpoint: checkpoint)
+    let out =
+      arguments.optionalString("out").map(URL.init(fileURLWithPath:))
+      ?? RunDirectory.defaultURL(name: "\(arguments.string("dataset"))_prune_ft")
+    let options = PruneFinetune.Options(
+      checkpoint: checkpoint,
+      architecture: try arguments.optionalString("arch").map(CommandModels.architecture),
+      layerNormEpsilon: arguments.optionalDouble("layernorm-eps").map(Float.init),
+      data: try DataArguments.options(arguments, resolution: resolution),
+      pruneFraction: arguments.double("prune-percent"),
+      temperature: Float(arguments.double("temperature")),
+      crossEntropyWeight: Float(arguments.double("ce-weight")), epochs: arguments.int("epochs"),
+      batchSize: arguments.int("batch-size"),
+      optimizer: OptimizerSettings(
+        learningRate: arguments.double("lr"),
+        schedule: OptimizerSettings.Schedule(rawValue: arguments.string("scheduler")) ?? .plateau,
+        plateauPatience: 1),
+      augment: arguments.flag("augment"), seed: UInt64(arguments.int("seed")), output: out,
+      resume: arguments.flag("resume"), force: arguments.flag("force"),
+      savePth: arguments.flag("save-pth"), commandLine: CommandLine.arguments,
+      version: Version.number)
+    Interrupt.allowGracefulStop()
+    let printer = EventPrinter()
+    let outcome = try CommandModels.interruptible {
+      try PruneFinetune(
+        options, onEvent: { printer.handle($0) }, shouldStop: { Interrupt.isRequested }
+      ).run()
+    }
+    Console.output(PruneFinetuneSummary.render(outcome.summary))
+    Console.output("run folder: \(outcome.directory.path)\n")
   }
 }

@@ -3,7 +3,9 @@ import Arguments
 /// Options that several commands declare, spelled and explained the same everywhere.
 enum SharedOptions {
   static let datasets = ["waterbirds", "celeba", "folder", "synthetic"]
-  static let architectures = ["resnet50", "deit_tiny", "deit_small", "deit_base", "deit_large"]
+  static let architectures = [
+    "resnet50", "deit_tiny", "deit_small", "deit_base", "deit_large", "resnet_mini",
+  ]
   static let splits = ["train", "val", "test"]
 
   static func dataset(default value: String? = "waterbirds") -> ArgumentSpec {
@@ -20,7 +22,8 @@ enum SharedOptions {
   static func architecture(default value: String? = "resnet50") -> ArgumentSpec {
     .option(
       "arch", .choice(architectures, noun: "architecture"), default: value,
-      help: "The network; deit_large is the paper's ViT-L/16.")
+      help: "The network; deit_large is the paper's ViT-L/16; resnet_mini (not in the paper) "
+        + "is a narrow ResNet for demos and tests.")
   }
 
   static func split(default value: String) -> ArgumentSpec {

@@ -15,6 +15,6 @@ enum StudyActivatedCommand: Command {
       ]) + StudyCommand.sharedOptions()
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    try StudyInvocation.run(arguments, kind: .activated)
   }
 }

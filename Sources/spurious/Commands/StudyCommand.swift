@@ -25,6 +25,11 @@ enum StudyCommand: Command {
         SharedOptions.data,
         SharedOptions.split(default: "train"),
         .option(
+          "resolution", .positiveInteger, defaultDescription: "the checkpoint's, else 224",
+          help: "Input image side, in pixels."),
+        CommandModels.architectureFromCheckpoint,
+        CommandModels.layerNormEpsilonFromCheckpoint,
+        .option(
           "baseline-split", .choice(SharedOptions.splits, noun: "split"),
           defaultDescription: "--split",
           help: "The split of the unmodified model's accuracy line (the first version of "
@@ -35,8 +40,9 @@ enum StudyCommand: Command {
         [
           .option(
             "scope", .choice(["reference", "prunable"], noun: "scope"), default: "reference",
-            help: "Candidate layers: those the reference searches, or every prunable "
-              + "convolution."),
+            help: "Candidate layers: those the reference searches (largest: no downsample; "
+              + "threshold: modifies every parameter, batch norm included), or only the "
+              + "prunable weights (every convolution; ViT: qkv, proj, fc1, fc2)."),
           .option(
             "mode", .choice(["zero", "random_init", "random_noise", "rewind"], noun: "mode"),
             default: "zero", help: "How the selected weights change."),
@@ -58,7 +64,9 @@ enum StudyCommand: Command {
         "Output options",
         [
           SharedOptions.out(
-            "Folder for the reference-format text report.", default: "beside the checkpoint"),
+            "Folder for the reference-format text report and study.json.",
+            default: "study_<split>_<reference file name> beside the checkpoint"),
+          SharedOptions.force,
           SharedOptions.json,
         ])
   }

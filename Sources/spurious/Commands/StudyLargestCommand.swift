@@ -14,6 +14,6 @@ enum StudyLargestCommand: Command {
       ]) + StudyCommand.sharedOptions()
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    try StudyInvocation.run(arguments, kind: .largest)
   }
 }

@@ -18,6 +18,6 @@ enum StudyThresholdCommand: Command {
       ]) + StudyCommand.sharedOptions()
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    try StudyInvocation.run(arguments, kind: .threshold)
   }
 }

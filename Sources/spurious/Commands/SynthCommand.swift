@@ -1,4 +1,6 @@
 import Arguments
+import Datasets
+import Foundation
 
 /// `spurious synth`: writes the synthetic Waterbirds-like dataset.
 enum SynthCommand: Command {
@@ -11,9 +13,9 @@ enum SynthCommand: Command {
   // The defaults here describe the generator in Datasets; keep them in step with it.
   static let arguments: [ArgumentSpec] = [
     .option("out", short: "o", .path, valueName: "DIR", required: true, help: "Folder to create."),
-    .option("train-size", .positiveInteger, default: "2000", help: "Training images."),
-    .option("val-size", .positiveInteger, default: "500", help: "Validation images."),
-    .option("test-size", .positiveInteger, default: "1000", help: "Test images."),
+    .option("train-size", .positiveInteger, default: "1200", help: "Training images."),
+    .option("val-size", .positiveInteger, default: "300", help: "Validation images."),
+    .option("test-size", .positiveInteger, default: "800", help: "Test images."),
     .option("resolution", .positiveInteger, default: "64", help: "Image side, in pixels."),
     .option(
       "majority-fraction", .fraction, default: "0.95",
@@ -21,9 +23,23 @@ enum SynthCommand: Command {
         + "(Waterbirds: 0.95)."),
     SharedOptions.seed,
     .option("quality", .integer(in: 1...100), default: "90", help: "JPEG quality."),
+    SharedOptions.threads,
   ]
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    let summary = try SyntheticDataset.generate(
+      SyntheticDataset.Options(
+        outputDirectory: URL(fileURLWithPath: arguments.string("out")),
+        trainSize: arguments.int("train-size"), valSize: arguments.int("val-size"),
+        testSize: arguments.int("test-size"), resolution: arguments.int("resolution"),
+        majorityFraction: arguments.double("majority-fraction"),
+        seed: UInt64(arguments.int("seed")), quality: arguments.int("quality"),
+        threads: DataArguments.applyThreads(arguments)))
+    var lines = ["wrote \(summary.imageCount) images to \(summary.root.path)"]
+    for split in Split.allCases {
+      let counts = summary.groupCounts[split] ?? []
+      lines.append("\(split): group counts \(counts)")
+    }
+    Console.output(lines.joined(separator: "\n") + "\n")
   }
 }

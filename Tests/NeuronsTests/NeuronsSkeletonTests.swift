@@ -1,5 +1,0 @@
-import Testing
-
-@Test("the Neurons test target builds") func neuronsTargetBuilds() {
-  #expect(Bool(true))
-}
