@@ -56,7 +56,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "CheckpointsTests", dependencies: ["Checkpoints", "TestSupport"]),
-    .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+    .testTarget(name: "ModelsTests", dependencies: ["Models", "Checkpoints", "TestSupport"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
     .testTarget(name: "NeuronsTests", dependencies: ["Neurons", "TestSupport"]),
