@@ -41,8 +41,8 @@ struct PipelineParityTests {
   /// Checks every parameter's gradient (relative to the tensor's largest reference
   /// gradient) and every state-dict entry after the step.
   static func expectStep(
-    _ model: ResNet, prefix: String, gradientTolerance: Float, weightRelative: Float,
-    weightAbsolute: Float
+    _ model: ResNet, prefix: String, learningRate: Float, gradientTolerance: Float,
+    weightRelative: Float, weightAbsolute: Float
   ) {
     var worstGradient: Float = 0
     for (name, parameter) in model.namedParameters() {
@@ -53,12 +53,23 @@ struct PipelineParityTests {
       worstGradient = max(worstGradient, scale == 0 ? d : d / scale)
     }
     var worstWeight: Float = 0
+    var undecided = 0
     for (name, tensor) in model.stateDict() {
       let reference = step["\(prefix).after.\(name)"].toArray()
       let actual = tensor.toArray()
       #expect(actual.count == reference.count, "\(name)")
+      let gradient = step.tensors["\(prefix).grad.\(name)"]?.toArray()
+      let scale = gradient?.map(abs).max() ?? 0
       for (index, (a, r)) in zip(actual, reference).enumerated() {
         let d = abs(a - r)
+        // Adam's first step moves by lr * g / (|g| + 1e-8), about lr * sign(g): where the
+        // reference gradient is non-zero but below float32's resolution of the sum that
+        // produced it, its sign is noise, and the step may differ by up to 2 lr.
+        if let g = gradient?[index], g != 0, abs(g) < 1e-5 * scale {
+          undecided += 1
+          #expect(d <= 2 * learningRate * 1.001 + weightAbsolute, "\(prefix) \(name)[\(index)]")
+          continue
+        }
         worstWeight = max(worstWeight, d / (abs(r) + weightAbsolute / weightRelative))
         if d > weightRelative * abs(r) + weightAbsolute {
           Issue.record("\(prefix) \(name)[\(index)]: \(a) vs PyTorch \(r)")
@@ -102,7 +113,8 @@ struct PipelineParityTests {
     #expect(abs(loss.item - expected) <= 1e-5 * abs(expected), "\(loss.item) vs \(expected)")
     optimizer.step()
     Self.expectStep(
-      model, prefix: "erm", gradientTolerance: 1e-4, weightRelative: 1e-5, weightAbsolute: 1e-6)
+      model, prefix: "erm", learningRate: 1e-3, gradientTolerance: 1e-4, weightRelative: 1e-5,
+      weightAbsolute: 1e-6)
   }
 
   /// Mirrors one batch of `PruneFinetune.trainEpoch`: three train-mode forwards (full
@@ -138,7 +150,7 @@ struct PipelineParityTests {
     #expect(abs(loss.item - expected) <= 1e-5 * abs(expected), "\(loss.item) vs \(expected)")
     optimizer.step()
     Self.expectStep(
-      model, prefix: "prune", gradientTolerance: 1e-4, weightRelative: 1e-5,
+      model, prefix: "prune", learningRate: 2e-4, gradientTolerance: 1e-4, weightRelative: 1e-5,
       weightAbsolute: 1e-6)
   }
 }

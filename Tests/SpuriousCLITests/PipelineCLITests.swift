@@ -139,29 +139,64 @@ struct PipelineCLITests {
   func badInput() throws {
     let root = Fixtures.temporaryDirectory("pipeline-bad").path
     let missing = root + "/no-such-data"
-    let outcome1 = try CommandRunner.run([
+    let missingData = try CommandRunner.run([
       "pretrain", "--dataset", "folder", "--data", missing, "--arch", "resnet_mini",
       "--from-scratch", "--epochs", "1", "--out", root + "/run1",
     ])
-    print("MISSING-DATA", outcome1)
-    let outcome2 = try CommandRunner.run([
+    #expect(
+      missingData
+        == .init(
+          status: 1, standardOutput: "",
+          standardError: "error: \(missing): the dataset folder does not exist\n"))
+    #expect(!FileManager.default.fileExists(atPath: root + "/run1"))
+
+    let unknownArchitecture = try CommandRunner.run([
       "pretrain", "--dataset", "folder", "--data", Self.data, "--arch", "resnet_huge",
       "--from-scratch", "--epochs", "1", "--out", root + "/run2",
     ])
-    print("BAD-ARCH", outcome2)
+    #expect(
+      unknownArchitecture
+        == .init(
+          status: 2, standardOutput: "",
+          standardError: "error: 'resnet_huge' is not an architecture; choose one of resnet50, "
+            + "deit_tiny, deit_small, deit_base, deit_large, resnet_mini\n"
+            + "Run 'spurious pretrain --help' for usage.\n"))
+
     let run = root + "/erm"
-    let trained = try CommandRunner.run(
-      Self.pretrain(out: run).map { $0 == "3" ? "1" : $0 })
+    let trained = try CommandRunner.run(Self.pretrain(out: run).map { $0 == "3" ? "1" : $0 })
     #expect(trained.status == 0, "\(trained)")
-    let outcome3 = try CommandRunner.run([
-      "evaluate", "--checkpoint", run + "/epoch_0.safetensors", "--arch", "deit_tiny",
-      "--dataset", "folder", "--data", Self.data, "--split", "val",
+    let checkpoint = run + "/epoch_0.safetensors"
+    let otherArchitecture = try CommandRunner.run([
+      "evaluate", "--checkpoint", checkpoint, "--arch", "deit_tiny", "--dataset", "folder",
+      "--data", Self.data, "--split", "val",
     ])
-    print("OTHER-ARCH", outcome3)
-    let outcome4 = try CommandRunner.run([
-      "prune-finetune", "--checkpoint", run + "/epoch_0.safetensors", "--dataset", "folder",
-      "--data", Self.data, "--epochs", "-2",
+    #expect(
+      otherArchitecture
+        == .init(
+          status: 1, standardOutput: "",
+          standardError: "error: \(checkpoint): no 'head.*' classifier among its keys, so it is "
+            + "not a deit_tiny checkpoint (first key: conv1.weight)\n"))
+
+    let negativeEpochs = try CommandRunner.run([
+      "prune-finetune", "--checkpoint", checkpoint, "--dataset", "folder", "--data", Self.data,
+      "--epochs", "-2",
     ])
-    print("NEG-EPOCHS", outcome4)
+    #expect(
+      negativeEpochs
+        == .init(
+          status: 2, standardOutput: "",
+          standardError: "error: --epochs expects a non-negative integer, got '-2'\n"
+            + "Run 'spurious prune-finetune --help' for usage.\n"))
+
+    let missingCheckpoint = try CommandRunner.run([
+      "evaluate", "--checkpoint", run + "/nope.safetensors", "--dataset", "folder", "--data",
+      Self.data,
+    ])
+    #expect(
+      missingCheckpoint
+        == .init(
+          status: 1, standardOutput: "",
+          standardError: "error: \(run)/nope.safetensors: cannot open: No such file or directory\n")
+    )
   }
 }
