@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Models
+import TestSupport
 import Testing
 
 @testable import Experiments
@@ -120,8 +121,57 @@ struct PipelinePretrainTests {
     }
     #expect(
       ExperimentsError.runExists(path: folder.path).description
-        == "\(folder.path): a run already exists in this folder; pass --force to replace it")
+        == "\(folder.path): a run already exists in this folder; pass --force to replace it"
+        + " or --resume to continue it")
     // Nothing was touched.
     #expect(try Data(contentsOf: folder.appendingPathComponent(MetricsLog.fileName)) == before)
+  }
+
+  /// A copy of the shared run folder, to resume without touching the original.
+  func copyOfRun() throws -> URL {
+    let copy = Fixtures.temporaryDirectory("pipeline-resume").appendingPathComponent("run")
+    try FileManager.default.copyItem(at: PipelineTinyRun.run.directory, to: copy)
+    return copy
+  }
+
+  @Test("--resume on a finished run trains nothing and reports the logged final state")
+  func resumeFinished() throws {
+    let copy = try copyOfRun()
+    let metrics = copy.appendingPathComponent(MetricsLog.fileName)
+    let before = try Data(contentsOf: metrics)
+    var options = PipelineTinyRun.pretrainOptions(output: copy)
+    options.resume = true
+    let outcome = try Pretrain(options).run()
+    #expect(outcome.epochsRun == 0)
+    #expect(outcome.finalMetrics == PipelineTinyRun.run.outcome.finalMetrics)
+    #expect(try Data(contentsOf: metrics) == before)
+  }
+
+  @Test("resuming with more epochs equals training that many epochs straight")
+  func resumeExtends() throws {
+    let copy = try copyOfRun()
+    var options = PipelineTinyRun.pretrainOptions(output: copy, epochs: 3)
+    options.resume = true
+    #expect(try Pretrain(options).run().epochsRun == 1)
+    let straight = Fixtures.temporaryDirectory("pipeline-straight").appendingPathComponent("run")
+    _ = try Pretrain(PipelineTinyRun.pretrainOptions(output: straight, epochs: 3)).run()
+    for name in [MetricsLog.fileName, ReferenceJSON.trainingLossFileName] {
+      #expect(
+        try Data(contentsOf: copy.appendingPathComponent(name))
+          == Data(contentsOf: straight.appendingPathComponent(name)), "\(name)")
+    }
+    let resumed = try TrainingCheckpoint.read(
+      from: copy.appendingPathComponent("epoch_2.safetensors"))
+    let fresh = try TrainingCheckpoint.read(
+      from: straight.appendingPathComponent("epoch_2.safetensors"))
+    #expect(resumed.model.map(\.name) == fresh.model.map(\.name))
+    for (a, b) in zip(resumed.model, fresh.model) {
+      #expect(a.tensor.toArray() == b.tensor.toArray(), "\(a.name)")
+    }
+    #expect(resumed.optimizer.count == fresh.optimizer.count)
+    for (a, b) in zip(resumed.optimizer, fresh.optimizer) {
+      #expect(a.name == b.name && a.tensor.toArray() == b.tensor.toArray(), "\(a.name)")
+    }
+    #expect(resumed.scheduler == fresh.scheduler)
   }
 }
