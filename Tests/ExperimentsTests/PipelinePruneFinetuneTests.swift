@@ -116,4 +116,31 @@ struct PipelinePruneFinetuneTests {
     // Masks act in the forward pass only: masked weights keep their (non-zero) values.
     #expect(maskedNonZero > 0)
   }
+
+  @Test("result.json: the before row is the ERM checkpoint's evaluation, last is epoch 2")
+  func resultJSON() throws {
+    let url = Self.run.folder.appendingPathComponent("result.json")
+    let rows = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [[String: Any]]
+    #expect(rows.count == Self.run.outcome.summary.count)
+    #expect(rows.map { $0["state"] as? Int } == Self.run.outcome.summary.map(\.state))
+    let data = try ExperimentData(PipelineTinyRun.dataOptions)
+    let (erm, _) = try ModelFactory.fromCheckpoint(PipelineTinyRun.checkpoint(1))
+    let (last, _) = try ModelFactory.fromCheckpoint(
+      Self.run.folder.appendingPathComponent("epoch_1.safetensors"))
+    for (row, model) in [(rows.first!, erm), (rows.last!, last)] {
+      for split in [Split.val, .test] {
+        let expected = try PipelineTinyRun.accuracies(model, split: split, data: data)
+        let written = (row[split.description] as! [String: Any])["group_accuracies"] as! [Any]
+        #expect(written.count == 4)
+        for (w, e) in zip(written, expected) {
+          if let value = w as? Double {
+            #expect(value == e, "\(split)")
+          } else {
+            // An empty group: NaN, which JSON writes as a non-number.
+            #expect(e.isNaN, "\(split): \(w)")
+          }
+        }
+      }
+    }
+  }
 }

@@ -126,12 +126,33 @@ struct PipelineStudyTests {
     }
   }
 
-  @Test("threshold, zero, 1%: text reads back and the run changes the model")
+  @Test("threshold, zero, 1%: text reads back and equals zeroing |w| >= threshold by hand")
   func threshold() throws {
     let (result, folder) = try study(.init(kind: .threshold, mode: .zero, percentage: 0.01))
     try expectReferenceTextMatches(result, in: folder)
     #expect(result.sections.count == 1)
     #expect(result.sections[0].runs.count == 1)
-    #expect(result.sections[0].runs[0].count == 4)
+
+    // By hand: the threshold over the convolutions' |w| (largest 1%), then every
+    // parameter's values at or above it zeroed (the reference's scope).
+    let data = try ExperimentData(PipelineTinyRun.dataOptions)
+    let (model, _) = try ModelFactory.fromCheckpoint(PipelineTinyRun.checkpoint(1))
+    let prunable = StudyRunner.prunableWeights(model, architecture: .resnetMini)
+    let threshold = try MagnitudeThreshold.threshold(
+      of: prunable.map(\.tensor), fraction: 0.01, smallest: false)
+    var zeroed = 0
+    for (_, parameter) in model.namedParameters() {
+      parameter.withUnsafeMutableBufferPointer { values in
+        for i in values.indices where abs(values[i]) >= threshold {
+          values[i] = 0
+          zeroed += 1
+        }
+      }
+    }
+    let total = prunable.reduce(0) { $0 + $1.tensor.count }
+    #expect(zeroed >= Int(0.01 * Double(total)))
+    #expect(
+      result.sections[0].runs[0]
+        == (try PipelineTinyRun.accuracies(model, split: .train, data: data)))
   }
 }
