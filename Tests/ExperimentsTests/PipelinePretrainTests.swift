@@ -174,4 +174,45 @@ struct PipelinePretrainTests {
     }
     #expect(resumed.scheduler == fresh.scheduler)
   }
+
+  @Test("a stop request mid-epoch throws interrupted; --resume then ends as the straight run")
+  func stopAndResume() throws {
+    let folder = Fixtures.temporaryDirectory("pipeline-stop").appendingPathComponent("run")
+    // 48 images in batches of 16: the 5th batch is the second of epoch 1.
+    let batches = BatchCounter()
+    #expect(throws: ExperimentsError.interrupted) {
+      try Pretrain(
+        PipelineTinyRun.pretrainOptions(output: folder),
+        onEvent: { if case .batch = $0 { batches.add() } },
+        shouldStop: { batches.count >= 5 }
+      ).run()
+    }
+    let manager = FileManager.default
+    #expect(manager.fileExists(atPath: folder.appendingPathComponent("epoch_0.safetensors").path))
+    #expect(!manager.fileExists(atPath: folder.appendingPathComponent("epoch_1.safetensors").path))
+    var options = PipelineTinyRun.pretrainOptions(output: folder)
+    options.resume = true
+    #expect(try Pretrain(options).run().epochsRun == 1)
+    let straight = PipelineTinyRun.run.directory
+    for name in [MetricsLog.fileName, ReferenceJSON.trainingLossFileName] {
+      #expect(
+        try Data(contentsOf: folder.appendingPathComponent(name))
+          == Data(contentsOf: straight.appendingPathComponent(name)), "\(name)")
+    }
+    let resumed = try TrainingCheckpoint.read(
+      from: folder.appendingPathComponent("epoch_1.safetensors"))
+    let fresh = try TrainingCheckpoint.read(from: PipelineTinyRun.checkpoint(1))
+    for (a, b) in zip(resumed.model, fresh.model) {
+      #expect(a.name == b.name && a.tensor.toArray() == b.tensor.toArray(), "\(a.name)")
+    }
+  }
+}
+
+/// A thread-safe count of events.
+final class BatchCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  func add() { lock.withLock { value += 1 } }
+  var count: Int { lock.withLock { value } }
 }
