@@ -123,7 +123,7 @@ public enum ModelFactory {
     guard let signature = architecture.headSignature(in: stateDict) else {
       throw ExperimentsError.incompatibleCheckpoint(
         path: source,
-        reason: "no \(architecture.headName) head among its keys, so it is not a"
+        reason: "no '\(architecture.headName).*' classifier among its keys, so it is not a"
           + " \(architecture.rawValue) checkpoint (first key: "
           + "\(stateDict.first?.name ?? "none"))")
     }
