@@ -64,7 +64,7 @@ let package = Package(
       name: "ExperimentsTests", dependencies: ["Experiments", "Neurons", "TestSupport"]),
     .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
     .testTarget(
-      name: "SpuriousCLITests", dependencies: ["TestSupport"],
+      name: "SpuriousCLITests", dependencies: ["TestSupport", "Imaging"],
       resources: []),
   ],
   // Swift 5 mode: the kernels share unsafe buffers across the thread pool by design,
