@@ -111,8 +111,10 @@ public struct Checkpoint: Equatable, Sendable {
       throw CheckpointError.unsupported(
         file: "", offset: 257, feature: "tar checkpoint (PyTorch before 0.1.10)")
     }
-    if bytes[0] == PickleOpcode.proto { return .legacyPth }
+    // Safetensors first: a header of 128 + 256k bytes starts the file with 0x80, the
+    // pickle PROTO opcode, while a legacy pickle never passes the safetensors test.
     if SafetensorsReader.looksLike(bytes) { return .safetensors }
+    if bytes[0] == PickleOpcode.proto { return .legacyPth }
     throw CheckpointError.unknownFormat(
       file: "", found: preview(UnsafeRawBufferPointer(rebasing: bytes[0..<8])))
   }

@@ -47,7 +47,7 @@ import Testing
       (
         "pretrain --arch resnet51",
         "'resnet51' is not an architecture; choose one of resnet50, deit_tiny, deit_small, "
-          + "deit_base, deit_large"
+          + "deit_base, deit_large, resnet_mini"
       ),
       ("pretrain --data", "missing value for --data"),
       ("pretrain extra", "unexpected argument 'extra'"),

@@ -8,7 +8,8 @@ enum SweepCommand: Command {
   static let summary = "Run every configuration of a sweep file, or one shard of them."
   static let discussion = """
     Each configuration runs in this process as if its command line had been typed, \
-    writing to --out/<configuration id>. Runs whose result file is already present are \
+    writing to --out/<configuration id> (so each command must take --out: pretrain, \
+    study, prune-finetune, demo). Runs whose result file is already present are \
     skipped, so a sweep can be restarted; a failed run does not stop the others (the \
     exit status is then 1). Progress goes to --out/sweep-log.jsonl. With --shard i/n \
     this process runs only configurations i, i+n, i+2n, ... (i from 1, as Slurm array \
