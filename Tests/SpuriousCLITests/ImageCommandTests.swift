@@ -113,6 +113,14 @@ import Testing
       }
     }
 
+    #expect(
+      try CommandRunner.run(
+        ["predict", "--checkpoint", trained.checkpoint.path, "--head", "linear", ppm.path])
+        == .init(
+          status: 2, standardOutput: "",
+          standardError: "error: --head linear does not match the checkpoint, whose keys hold "
+            + "a softmax head\nRun 'spurious predict --help' for usage.\n"))
+
     let bad = folder.appendingPathComponent("bad.jpg")
     try CLIWorkspace.write([0x50, 0x37, 0x0A], to: bad)
     let failure = try CommandRunner.run(

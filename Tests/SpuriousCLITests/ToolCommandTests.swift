@@ -1,4 +1,5 @@
 import Foundation
+import Imaging
 import TestSupport
 import Testing
 
@@ -105,6 +106,37 @@ import Testing
           status: 2, standardOutput: "",
           standardError: "error: --shape expects a shape MxNxK such as 256x256x64, got '4x4'\n"
             + "Run 'spurious bench gemm --help' for usage.\n"))
+  }
+
+  @Test("bench jpeg and bench model --json print parseable measurements")
+  func benchJPEGAndModel() throws {
+    let folder = CLIWorkspace.folder("bench")
+    let jpeg = folder.appendingPathComponent("card.jpg")
+    try CLIWorkspace.write(
+      JPEGEncoder.encode(CLIWorkspace.pattern(width: 48, height: 40)), to: jpeg)
+    let decoding = try CommandRunner.run(
+      ["bench", "jpeg", "--json", "--repeats", "1", "--threads", "2", jpeg.path, jpeg.path])
+    #expect(decoding.status == 0, "\(decoding)")
+    let lines = try CLIWorkspace.jsonLines(decoding.standardOutput)
+    #expect(lines.map { $0["threads"] as? Int } == [1, 2])
+    #expect(lines.allSatisfy { $0["images"] as? Int == 2 && $0["images_per_second"] is Double })
+
+    let ppm = folder.appendingPathComponent("card.ppm")
+    try CLIWorkspace.write(PPM.write(CLIWorkspace.pattern(width: 4, height: 4)), to: ppm)
+    let notJPEG = try CommandRunner.run(["bench", "jpeg", ppm.path])
+    #expect(notJPEG.status == 1)
+    #expect(
+      notJPEG.standardError.hasPrefix("error: '\(ppm.path)' is not a usable JPEG: "),
+      "\(notJPEG)")
+
+    let model = try CommandRunner.run(
+      "bench model --arch resnet_mini --batch 2 --resolution 32 --repeats 1 --threads 1 --json")
+    #expect(model.status == 0, "\(model)")
+    let result = try #require(try CLIWorkspace.jsonLines(model.standardOutput).first)
+    #expect(result["arch"] as? String == "resnet_mini")
+    #expect(result["mode"] as? String == "infer")
+    #expect(result["batch"] as? Int == 2)
+    #expect((result["peak_rss_mib"] as? Double ?? 0) > 0)
   }
 
   /// A reference-format study file (REFERENCE.md 5.1) with a baseline and two runs.
