@@ -65,7 +65,7 @@ let package = Package(
       dependencies: ["Experiments", "Neurons", "Checkpoints", "Models", "Tensor", "TestSupport"]),
     .testTarget(name: "ArgumentsTests", dependencies: ["Arguments", "TestSupport"]),
     .testTarget(
-      name: "SpuriousCLITests", dependencies: ["TestSupport"],
+      name: "SpuriousCLITests", dependencies: ["TestSupport", "Imaging"],
       resources: []),
   ],
   // Swift 5 mode: the kernels share unsafe buffers across the thread pool by design,

@@ -1,4 +1,6 @@
 import Arguments
+import Benchmarks
+import Tensor
 
 /// `spurious bench gemm|conv|model|jpeg`: throughput of the engine's parts.
 enum BenchCommand: Command {
@@ -19,4 +21,16 @@ enum BenchCommand: Command {
       help: "Timed repetitions; the median is reported."),
     SharedOptions.json,
   ]
+
+  /// `--threads`, else every core.
+  static func threads(_ arguments: ParsedArguments) -> Int {
+    arguments.optionalInt("threads") ?? ThreadPool.defaultThreadCount()
+  }
+
+  /// One JSON object per measurement, or a table.
+  static func print(_ results: [BenchmarkResult], json: Bool) {
+    for result in results {
+      Console.output((json ? result.jsonLine : result.tableLine) + "\n")
+    }
+  }
 }

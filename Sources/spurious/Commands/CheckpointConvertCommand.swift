@@ -1,4 +1,6 @@
 import Arguments
+import Checkpoints
+import Foundation
 
 /// `spurious checkpoint convert IN OUT`: between PyTorch and safetensors.
 enum CheckpointConvertCommand: Command {
@@ -12,6 +14,10 @@ enum CheckpointConvertCommand: Command {
   ]
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    let input = arguments.string("in")
+    let output = arguments.string("out")
+    try CheckpointConverter.convert(
+      from: URL(fileURLWithPath: input), to: URL(fileURLWithPath: output))
+    Console.output("converted \(input) to \(output)\n")
   }
 }

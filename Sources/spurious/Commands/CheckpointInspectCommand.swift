@@ -1,4 +1,6 @@
 import Arguments
+import Checkpoints
+import Foundation
 
 /// `spurious checkpoint inspect FILE`: the tensors in a checkpoint.
 enum CheckpointInspectCommand: Command {
@@ -10,6 +12,10 @@ enum CheckpointInspectCommand: Command {
   ]
 
   static func run(_ arguments: ParsedArguments) throws {
-    throw arguments.notAvailable
+    let url = URL(fileURLWithPath: arguments.string("file"))
+    let text =
+      arguments.flag("json")
+      ? try CheckpointInspector.jsonReport(for: url) : try CheckpointInspector.report(for: url)
+    Console.output(text.hasSuffix("\n") ? text : text + "\n")
   }
 }

@@ -59,6 +59,7 @@ enum StudyCommand: Command {
             "runs", .positiveInteger, defaultDescription: "as the reference for the mode",
             help: "Repetitions of the modified evaluation (random modes differ each run)."),
           SharedOptions.seed,
+          SharedOptions.threads,
         ])
       + ArgumentSpec.group(
         "Output options",
