@@ -145,6 +145,7 @@ public struct Pretrain {
       // Resumed after the last epoch: report the saved final state without logging it.
       finalMetrics = try lastLoggedMetrics(books)
     }
+    try writeResult(finalMetrics, in: start.directory)
     try books.finish()
     return Outcome(
       directory: start.directory.url, finalMetrics: finalMetrics,
@@ -223,5 +224,16 @@ public struct Pretrain {
     return RunRecord(
       commandLine: options.commandLine, command: "pretrain", settings: settings,
       version: options.version, seed: options.seed, datasetCounts: data.groupCounts)
+  }
+
+  /// `result.json`: the final state's metrics per split, written last, so that its
+  /// presence marks the run complete (sweeps skip complete runs).
+  func writeResult(_ metrics: [Split: GroupMetrics], in directory: RunDirectory) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let bySplit = Dictionary(uniqueKeysWithValues: metrics.map { ($0.key.description, $0.value) })
+    try AtomicFile.write(try encoder.encode(bySplit), to: directory.file("result.json"))
   }
 }

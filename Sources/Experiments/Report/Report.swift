@@ -49,7 +49,14 @@ public struct Report: Sendable {
       let walker = fm.enumerator(at: path, includingPropertiesForKeys: nil)
       var files: [URL] = []
       while let url = walker?.nextObject() as? URL { files.append(url) }
+      // A study folder holds both study.json and the reference text of the same study;
+      // study.json has everything, so the text beside it is not read again.
+      let withJSON = Set(
+        files.filter { $0.lastPathComponent == StudyResult.fileName }
+          .map { $0.deletingLastPathComponent().standardizedFileURL.path })
       for url in files.sorted(by: { $0.path < $1.path }) {
+        let folder = url.deletingLastPathComponent().standardizedFileURL.path
+        if url.lastPathComponent != StudyResult.fileName && withJSON.contains(folder) { continue }
         if let result = try read(url) { results.append(result) }
       }
     }

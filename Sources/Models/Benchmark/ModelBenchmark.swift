@@ -66,7 +66,7 @@ public enum ModelBenchmark {
       return """
         {"implementation": "spurious", "arch": "\(settings.architecture.rawValue)", \
         "mode": "\(settings.mode.rawValue)", "batch": \(settings.batch), \
-        "resolution": \(settings.resolution), "threads": \(ThreadPool.defaultThreadCount()), \
+        "resolution": \(settings.resolution), "threads": \(ThreadPool.shared.threadCount), \
         "images_per_second": \(String(format: "%.3f", imagesPerSecond)), \
         "peak_rss_mib": \(String(format: "%.1f", Double(peakResidentBytes) / 1_048_576)), \
         "seconds": [\(times)]}
