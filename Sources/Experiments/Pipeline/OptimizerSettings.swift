@@ -79,9 +79,10 @@ public final class TrainingOptimizer {
     cosine?.step()
   }
 
-  /// The state to save: Adam's tensors (SGD keeps none that can be saved yet).
+  /// The state to save: Adam's moments and steps, or SGD's momentum buffers.
   public var stateTensors: [(name: String, tensor: Tensor)] {
-    (optimizer as? Adam)?.exportState() ?? []
+    if let adam = optimizer as? Adam { return adam.exportState() }
+    return (optimizer as? SGD)?.exportState() ?? []
   }
 
   /// Scheduler progress as one line of text.
@@ -99,14 +100,8 @@ public final class TrainingOptimizer {
     tensors: [(name: String, tensor: Tensor)], schedule: String, learningRate: Double,
     source: String
   ) throws {
-    if settings.kind == .sgd && settings.momentum > 0 {
-      // Unsupported: SGD's momentum buffers are not saved in checkpoints yet, so a
-      // resumed SGD run would not continue exactly; refuse rather than drift silently.
-      throw ExperimentsError.invalidArgument(
-        what: "--resume with --optimizer sgd and momentum", expected: "adam (or momentum 0)",
-        found: "sgd with momentum \(settings.momentum)")
-    }
     if let adam = optimizer as? Adam { try adam.importState(tensors) }
+    if let sgd = optimizer as? SGD { try sgd.importState(tensors) }
     optimizer.learningRate = learningRate
     let fields = schedule.split(separator: " ").map(String.init)
     if let plateau, fields.count == 5, fields[0] == "plateau",

@@ -117,7 +117,9 @@ public struct TrainingCheckpoint {
         )
       }
     }
-    let parameters = steps.keys.sorted().map { index in
+    // Adam records a step per parameter; SGD only its momentum buffers.
+    let indices = Set(steps.keys).union(tensors.keys).sorted()
+    let parameters = indices.map { index in
       OptimizerState.ParameterState(index: index, step: steps[index], tensors: tensors[index] ?? [])
     }
     let group = OptimizerState.ParameterGroup.adam(

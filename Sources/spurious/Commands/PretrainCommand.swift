@@ -47,8 +47,8 @@ enum PretrainCommand: Command {
         .option("batch-size", .positiveInteger, default: "256", help: "Images per step."),
         .option(
           "micro-batch", .positiveInteger, defaultDescription: "the batch size",
-          help: "Images per forward pass; smaller values accumulate gradients to save memory "
-            + "without changing the result."),
+          help: "Images per forward pass; gradients of the pieces add up to the batch's, "
+            + "saving memory, but batch-norm statistics then come from each piece."),
         .option(
           "optimizer", .choice(["adam", "sgd"], noun: "optimizer"), default: "adam",
           help: "The optimiser."),
