@@ -63,6 +63,41 @@ import Testing
     #expect(log.split(separator: "\n").count == 6)  // 2 x (started, done) + 2 skipped
   }
 
+  @Test("three configurations run as two shards report exactly as an unsharded run")
+  func shardedReportEqualsUnsharded() throws {
+    let trained = try CLIWorkspace.trained.get()
+    let folder = CLIWorkspace.folder("sweep-report")
+    let file = folder.appendingPathComponent("three.json")
+    try Data(
+      """
+      {"name": "three", "configurations": [
+        {"command": "study largest", "grid": {"top-k": [1, 2, 3]},
+         "fixed": {"checkpoint": "\(trained.checkpoint.path)", "dataset": "folder",
+                   "data": "\(trained.data.path)", "split": "test", "runs": 1,
+                   "threads": 1}}]}
+      """.utf8
+    ).write(to: file)
+    let whole = folder.appendingPathComponent("whole")
+    let sharded = folder.appendingPathComponent("sharded")
+    #expect(try CommandRunner.run(["sweep", file.path, "--out", whole.path]).status == 0)
+    for shard in ["1/2", "2/2"] {
+      let outcome = try CommandRunner.run(
+        ["sweep", file.path, "--out", sharded.path, "--shard", shard])
+      #expect(outcome.status == 0, "\(outcome)")
+    }
+    let reports = try [whole, sharded].map { root in
+      try CommandRunner.run(["report", root.path, "--format", "csv"])
+    }
+    #expect(reports.allSatisfy { $0.status == 0 }, "\(reports)")
+    // One header line plus rows for each of the three configurations.
+    #expect(reports[0].standardOutput.split(separator: "\n").count > 3)
+    // The `source` column names each run's folder; only the sweep root differs.
+    let normalised = zip(reports, [whole, sharded]).map { report, root in
+      report.standardOutput.replacingOccurrences(of: root.path, with: "ROOT")
+    }
+    #expect(normalised[0] == normalised[1])
+  }
+
   @Test("a failing configuration does not stop the others; the status is then 1")
   func failureContinues() throws {
     let trained = try CLIWorkspace.trained.get()
