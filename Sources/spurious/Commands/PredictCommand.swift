@@ -59,32 +59,12 @@ enum PredictCommand: Command {
 
   /// `{"image": ..., "logits": [...], "probabilities": [...]}` on one line.
   static func jsonLine(image: String, _ prediction: Prediction) -> String {
-    "{\"image\": \(jsonString(image)), \"logits\": \(jsonArray(prediction.logits)), "
+    "{\"image\": \(JSONValue.quoted(image)), \"logits\": \(jsonArray(prediction.logits)), "
       + "\"probabilities\": \(jsonArray(prediction.probabilities))}"
   }
 
   static func jsonArray(_ values: [Float]) -> String {
     // Shortest round-trip text; JSON has no NaN or infinity, so those become null.
     "[" + values.map { $0.isFinite ? "\($0)" : "null" }.joined(separator: ", ") + "]"
-  }
-
-  static func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if scalar.value < 0x20 {
-          out += String(format: "\\u%04x", scalar.value)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
   }
 }
