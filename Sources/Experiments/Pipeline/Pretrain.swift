@@ -158,14 +158,9 @@ public struct Pretrain {
     guard let last = records.map(\.epoch).max() else { return [:] }
     var result: [Split: GroupMetrics] = [:]
     for split in [Split.train, .val, .test] {
-      let groups = records.filter {
-        $0.epoch == last && $0.split == split.description && $0.group != nil
-      }.sorted { $0.group! < $1.group! }.map {
-        GroupAccuracy(group: $0.group!, count: $0.count ?? 0, correct: $0.correct ?? 0)
-      }
-      if !groups.isEmpty {
-        result[split] = GroupMetrics(groups: groups, trainingCounts: books.data.trainingCounts)
-      }
+      result[split] = GroupMetrics(
+        records: records, state: last, split: split.description,
+        trainingCounts: books.data.trainingCounts)
     }
     return result
   }

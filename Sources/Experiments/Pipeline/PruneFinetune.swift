@@ -245,13 +245,9 @@ public struct PruneFinetune {
     let records = try books.log.read()
     let states = Set(records.map(\.epoch)).sorted()
     func metrics(_ state: Int, _ split: Split) -> GroupMetrics? {
-      let groups = records.filter {
-        $0.epoch == state && $0.split == split.description && $0.group != nil
-      }.sorted { $0.group! < $1.group! }.map {
-        GroupAccuracy(group: $0.group!, count: $0.count ?? 0, correct: $0.correct ?? 0)
-      }
-      return groups.isEmpty
-        ? nil : GroupMetrics(groups: groups, trainingCounts: books.data.trainingCounts)
+      GroupMetrics(
+        records: records, state: state, split: split.description,
+        trainingCounts: books.data.trainingCounts)
     }
     func row(_ label: String, _ state: Int) -> SummaryRow? {
       guard let val = metrics(state, .val), let test = metrics(state, .test) else { return nil }

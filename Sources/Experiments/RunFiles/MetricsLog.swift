@@ -168,3 +168,15 @@ public struct MetricsLog: Sendable {
     try AtomicFile.write(data, to: url)
   }
 }
+
+extension GroupMetrics {
+  /// The per-group metrics of `split` at state `state` as `records` (a `metrics.jsonl`)
+  /// hold them, or nil when the log has no group record for that state and split.
+  public init?(records: [MetricsRecord], state: Int, split: String, trainingCounts: [Int]) {
+    let groups = records.filter { $0.epoch == state && $0.split == split && $0.group != nil }
+      .sorted { $0.group! < $1.group! }
+      .map { GroupAccuracy(group: $0.group!, count: $0.count ?? 0, correct: $0.correct ?? 0) }
+    guard !groups.isEmpty else { return nil }
+    self.init(groups: groups, trainingCounts: trainingCounts)
+  }
+}

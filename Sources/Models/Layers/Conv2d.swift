@@ -34,18 +34,10 @@ public final class Conv2d: Module {
   /// A 0/1 pruning mask shaped like `weight`, or nil. While set, the layer computes
   /// with `weight * pruneMask` (the reference's `PrunedConv2d`/`PrunedLinear` with
   /// `prune_flag` on), so gradients reach only the unpruned weights through this path.
-  public var pruneMask: Tensor? {
-    didSet {
-      if let pruneMask {
-        precondition(
-          pruneMask.shape == weight.shape,
-          "pruneMask: mask \(pruneMask.shape) for weight \(weight.shape)")
-      }
-    }
-  }
+  public var pruneMask: Tensor?
 
   /// The weight the forward pass uses: masked while a pruning mask is set.
-  var effectiveWeight: Tensor { pruneMask.map { weight.masked(by: $0) } ?? weight }
+  var effectiveWeight: Tensor { prunedWeight(weight, mask: pruneMask) }
 
   public override var localParameters: [(name: String, tensor: Tensor)] {
     [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
