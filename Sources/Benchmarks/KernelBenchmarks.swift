@@ -79,6 +79,51 @@ public enum KernelBenchmarks {
         ConvShape("stem.7x7s2", g(3, 64, 224, 7, 2, 3)),
       ]
     }
+
+    /// Every distinct convolution of ResNet50 at 224 x 224, in network order, labelled
+    /// `kernel[s2].in-out.size` (input size); batch norm folded or not, these are the
+    /// shapes an inference or training pass runs.
+    public static func resnet50AllLayers(batch: Int) -> [ConvShape] {
+      var shapes = [
+        ConvShape(
+          "stem.7x7s2",
+          Conv2dGeometry(
+            batch: batch, inChannels: 3, height: 224, width: 224, outChannels: 64,
+            kernelHeight: 7, kernelWidth: 7, strideHeight: 2, strideWidth: 2,
+            paddingHeight: 3, paddingWidth: 3))
+      ]
+      var seen: Set<Conv2dGeometry> = [shapes[0].geometry]
+      func add(_ c: Int, _ o: Int, _ size: Int, _ kernel: Int, _ stride: Int) {
+        let geometry = Conv2dGeometry(
+          batch: batch, inChannels: c, height: size, width: size, outChannels: o,
+          kernelHeight: kernel, kernelWidth: kernel, strideHeight: stride, strideWidth: stride,
+          paddingHeight: kernel / 2, paddingWidth: kernel / 2)
+        if !seen.insert(geometry).inserted { return }
+        let strided = stride == 1 ? "" : "s\(stride)"
+        shapes.append(ConvShape("\(kernel)x\(kernel)\(strided).\(c)-\(o).\(size)", geometry))
+      }
+      // torchvision's stages: (width, blocks, stride); the stride sits on the 3x3
+      // and the downsample of the first block.
+      var inChannels = 64
+      var size = 56
+      for (width, blocks, stride) in [(64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)] {
+        for block in 0..<blocks {
+          let s = block == 0 ? stride : 1
+          add(inChannels, width, size, 1, 1)
+          add(width, width, size, 3, s)
+          add(width, 4 * width, size / s, 1, 1)
+          if block == 0 { add(inChannels, 4 * width, size, 1, s) }
+          inChannels = 4 * width
+          size /= s
+        }
+      }
+      return shapes
+    }
+  }
+
+  /// The three passes of a convolution layer.
+  public enum ConvPass: String, CaseIterable, Sendable {
+    case forward, backwardData, backwardWeight
   }
 
   /// Times `gemm` (alpha 1, beta 0) on each shape.
@@ -111,7 +156,8 @@ public enum KernelBenchmarks {
 
   /// Times the convolution forward, backward-data and backward-weight on each shape.
   public static func conv(
-    threads: Int, repeats: Int, shapes: [ConvShape] = ConvShape.resnet50(batch: 32)
+    threads: Int, repeats: Int, shapes: [ConvShape] = ConvShape.resnet50(batch: 32),
+    passes: Set<ConvPass> = Set(ConvPass.allCases)
   ) -> [BenchmarkResult] {
     let pool = ThreadPool(threadCount: threads)
     var results: [BenchmarkResult] = []
@@ -132,32 +178,32 @@ public enum KernelBenchmarks {
       }
       let fields = [
         ("batch", g.batch), ("in", g.inChannels), ("out", g.outChannels), ("size", g.height),
-        ("kernel", g.kernelHeight), ("stride", g.strideHeight), ("padding", g.paddingHeight),
+        ("kernel_size", g.kernelHeight), ("stride", g.strideHeight), ("padding", g.paddingHeight),
       ]
-      let runs: [(String, () -> Void)] = [
+      let runs: [(ConvPass, () -> Void)] = [
         (
-          "conv2d.forward",
+          .forward,
           {
             conv2dForward(g, input: input, weight: weight, bias: nil, output: output, pool: pool)
           }
         ),
         (
-          "conv2d.backwardData",
+          .backwardData,
           {
             conv2dBackwardData(g, gradOutput: output, weight: weight, gradInput: grad, pool: pool)
           }
         ),
         (
-          "conv2d.backwardWeight",
+          .backwardWeight,
           {
             conv2dBackwardWeight(g, input: input, gradOutput: output, gradWeight: grad, pool: pool)
           }
         ),
       ]
-      for (kernel, run) in runs {
+      for (pass, run) in runs where passes.contains(pass) {
         results.append(
           BenchmarkResult(
-            kernel: kernel, label: shape.label, shape: fields, threads: threads,
+            kernel: "conv2d." + pass.rawValue, label: shape.label, shape: fields, threads: threads,
             flops: g.forwardFlops, seconds: time(repeats: repeats, run)))
       }
     }

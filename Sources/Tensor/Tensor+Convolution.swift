@@ -10,21 +10,8 @@ extension Tensor {
   public static func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0
   ) -> Tensor {
-    tensorPrecondition(
-      x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
-      "conv2d: input \(x.shape) does not match weight \(weight.shape)")
-    tensorPrecondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
-    let geometry = Conv2dGeometry(
-      batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
-      outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
-      strideHeight: stride, strideWidth: stride, paddingHeight: padding, paddingWidth: padding)
-    tensorPrecondition(
-      geometry.outHeight >= 1 && geometry.outWidth >= 1,
-      "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
-    if let bias {
-      tensorPrecondition(
-        bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape), weight \(weight.shape)")
-    }
+    let geometry = convolutionGeometry(
+      x, weight: weight, bias: bias, stride: stride, padding: padding)
     let result = Tensor(uninitializedShape: [
       geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth,
     ])
@@ -64,6 +51,63 @@ extension Tensor {
     return result
   }
 
+  /// `relu(conv2d(x, weight, bias) + residual)` (each part optional), as the ResNet
+  /// bottleneck ends. Without a gradient to record (inference) the sum and the ReLU
+  /// are applied as the convolution writes its outputs, one pass over memory instead
+  /// of three; with one, the separate ops record their backward steps.
+  public static func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+    residual: Tensor?, relu: Bool
+  ) -> Tensor {
+    let inputs = [x, weight] + (bias.map { [$0] } ?? []) + (residual.map { [$0] } ?? [])
+    if needsGradient(inputs) {
+      var y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+      if let residual { y = y + residual }
+      return relu ? y.relu() : y
+    }
+    let geometry = convolutionGeometry(
+      x, weight: weight, bias: bias, stride: stride, padding: padding)
+    let outputShape = [
+      geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth,
+    ]
+    if let residual {
+      tensorPrecondition(
+        residual.shape == outputShape,
+        "conv2d: residual \(residual.shape) does not match output \(outputShape)")
+    }
+    let result = Tensor(uninitializedShape: outputShape)
+    let epilogue = Conv2dEpilogue(
+      residual: residual.map { UnsafePointer($0.storage.pointer) }, relu: relu)
+    conv2dForward(
+      geometry, input: x.storage.pointer, weight: weight.storage.pointer,
+      bias: bias.map { UnsafePointer($0.storage.pointer) }, output: result.storage.pointer,
+      epilogue: epilogue, pool: .shared)
+    return result
+  }
+
+  /// The geometry of `conv2d(x, weight, bias)`; traps with both shapes unless they
+  /// make a convolution.
+  private static func convolutionGeometry(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int
+  ) -> Conv2dGeometry {
+    tensorPrecondition(
+      x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
+      "conv2d: input \(x.shape) does not match weight \(weight.shape)")
+    tensorPrecondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
+    let geometry = Conv2dGeometry(
+      batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
+      outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+      strideHeight: stride, strideWidth: stride, paddingHeight: padding, paddingWidth: padding)
+    tensorPrecondition(
+      geometry.outHeight >= 1 && geometry.outWidth >= 1,
+      "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
+    if let bias {
+      tensorPrecondition(
+        bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape), weight \(weight.shape)")
+    }
+    return geometry
+  }
+
   /// Max pooling over `kernelSize x kernelSize` windows, as
   /// `torch.nn.functional.max_pool2d` (no dilation, floor mode). Padding counts as
   /// minus infinity. Where several values tie for the maximum the first in row-major
@@ -81,6 +125,12 @@ extension Tensor {
     tensorPrecondition(oh >= 1 && ow >= 1, "maxPool2d: window larger than padded input \(shape)")
     let result = Tensor(uninitializedShape: [n, c, oh, ow])
     let planes = n * c
+    if !Tensor.needsGradient(self) {
+      maxPoolValues(
+        storage.pointer, into: result.storage.pointer, planes: planes, height: h, width: w,
+        kernelSize: kernelSize, stride: stride, padding: padding)
+      return result
+    }
     // Index within its input plane of each output's maximum, for the backward step.
     var argmax = [Int32](repeating: 0, count: planes * oh * ow)
     let (x, y) = (storage.pointer, result.storage.pointer)
@@ -186,5 +236,60 @@ extension Tensor {
       }
     }
     return result
+  }
+}
+
+/// The larger of `a` and `b`, NaN if either is NaN (max pooling propagates NaN).
+@inline(__always)
+private func maxPropagatingNaN(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+  b.replacing(with: a, where: (a .> b) .| (a .!= a))
+}
+
+/// Max pooling's values without the argmax the backward step needs (inference): per
+/// output row, the column-wise maximum of the window's input rows, sixteen columns at
+/// a time, then the maximum across each window of that row. Same values as the
+/// tracking loop, NaN included.
+private func maxPoolValues(
+  _ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, planes: Int, height h: Int,
+  width w: Int, kernelSize: Int, stride: Int, padding: Int
+) {
+  let oh = (h + 2 * padding - kernelSize) / stride + 1
+  let ow = (w + 2 * padding - kernelSize) / stride + 1
+  parallelItems(planes, workPerItem: h * w) { plane in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: w) { buffer in
+      let rowMax = buffer.baseAddress!
+      let input = x + plane * h * w
+      let output = y + plane * oh * ow
+      for oy in 0..<oh {
+        let y0 = oy * stride - padding
+        let yRange = max(0, y0)..<min(h, y0 + kernelSize)
+        rowMax.update(from: input + yRange.lowerBound * w, count: w)
+        for iy in yRange.dropFirst() {
+          let row = input + iy * w
+          var i = 0
+          while i + 16 <= w {
+            let a = UnsafeRawPointer(row + i).loadUnaligned(as: SIMD16<Float>.self)
+            let b = UnsafeRawPointer(rowMax + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(rowMax + i).storeBytes(
+              of: maxPropagatingNaN(a, b), as: SIMD16<Float>.self)
+            i += 16
+          }
+          while i < w {
+            if row[i] > rowMax[i] || row[i].isNaN { rowMax[i] = row[i] }
+            i += 1
+          }
+        }
+        let target = output + oy * ow
+        for ox in 0..<ow {
+          let x0 = ox * stride - padding
+          var best = -Float.infinity
+          for ix in max(0, x0)..<min(w, x0 + kernelSize) {
+            let v = rowMax[ix]
+            if v > best || v.isNaN { best = v }
+          }
+          target[ox] = best
+        }
+      }
+    }
   }
 }

@@ -108,6 +108,22 @@ import Testing
             + "Run 'spurious bench gemm --help' for usage.\n"))
   }
 
+  @Test("bench conv --layers all --passes forward times every ResNet50 layer once")
+  func benchConvAllLayers() throws {
+    let outcome = try CommandRunner.run(
+      "bench conv --layers all --passes forward --batch 1 --repeats 1 --threads 1 --json")
+    #expect(outcome.status == 0, "\(outcome)")
+    let lines = try CLIWorkspace.jsonLines(outcome.standardOutput)
+    // The stem, then per stage the distinct 1x1/3x3 shapes (torchvision's ResNet50 has
+    // 53 convolutions, 23 distinct at a given batch).
+    #expect(lines.count == 23)
+    #expect(lines.allSatisfy { $0["kernel"] as? String == "conv2d.forward" })
+    #expect(lines.first?["label"] as? String == "stem.7x7s2")
+    #expect(lines.last?["label"] as? String == "3x3.512-512.7")
+    let bad = try CommandRunner.run("bench conv --passes sideways")
+    #expect(bad.status == 2 && bad.standardError.contains("'sideways'"), "\(bad)")
+  }
+
   @Test("bench jpeg and bench model --json print parseable measurements")
   func benchJPEGAndModel() throws {
     let folder = CLIWorkspace.folder("bench")

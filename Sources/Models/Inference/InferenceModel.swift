@@ -70,10 +70,12 @@ struct FoldedConv {
     padding = conv.padding
   }
 
-  /// `[N, I, H, W]` to `[N, O, H', W']`, optionally followed by ReLU.
-  func callAsFunction(_ x: Tensor, relu: Bool) -> Tensor {
-    let y = Tensor.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
-    return relu ? y.relu() : y
+  /// `[N, I, H, W]` to `[N, O, H', W']`, plus `residual` if given, optionally followed
+  /// by ReLU; the sum and ReLU are fused into the convolution's output pass.
+  func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool) -> Tensor {
+    Tensor.conv2d(
+      x, weight: weight, bias: bias, stride: stride, padding: padding, residual: residual,
+      relu: relu)
   }
 }
 
@@ -103,11 +105,10 @@ struct FoldedResNet {
   func features(_ images: Tensor) -> Tensor {
     var x = stem(images, relu: true).maxPool2d(kernelSize: 3, stride: 2, padding: 1)
     for block in blocks {
+      let identity = block.downsample.map { $0(x, relu: false) } ?? x
       var out = block.conv1(x, relu: true)
       out = block.conv2(out, relu: true)
-      out = block.conv3(out, relu: false)
-      let identity = block.downsample.map { $0(x, relu: false) } ?? x
-      x = (out + identity).relu()
+      x = block.conv3(out, residual: identity, relu: true)
     }
     return x.adaptiveAvgPool2d(outputHeight: 1, outputWidth: 1).flattened(from: 1)
   }

@@ -9,10 +9,56 @@
 /// 3x3 64 @ 56 and 1x1 256 -> 64 @ 56 (1 thread, CPU clock: 89-97 and 67-75 GFLOPS).
 let convDepthBlock = 96
 
+/// What the forward convolution does to each output after the reduction: add the
+/// bias of its channel, add the element of `residual` (a tensor of the output's shape)
+/// if any, clamp at zero if `relu`; in that order, as the unfused ops would. Fusing
+/// them saves the ResNet bottleneck's separate ReLU, sum and ReLU passes over memory.
+public struct Conv2dEpilogue {
+  public var residual: UnsafePointer<Float>?
+  public var relu: Bool
+
+  public init(residual: UnsafePointer<Float>? = nil, relu: Bool = false) {
+    self.residual = residual
+    self.relu = relu
+  }
+
+  /// Bias only.
+  public static let none = Conv2dEpilogue()
+
+  /// `target[x] = clamp(source[x] + shift + residual[x])` for `x < count`, where
+  /// `residual` is read `offset` floats in, the offset of `target` in the output.
+  @inline(__always)
+  func apply(
+    _ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int,
+    shift: Float, offset: Int
+  ) {
+    let zero = SIMD16<Float>()
+    let shiftVector = SIMD16<Float>(repeating: shift)
+    let residualRow = residual.map { $0 + offset }
+    var x = 0
+    while x + 16 <= count {
+      var v = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD16<Float>.self) + shiftVector
+      if let residualRow {
+        v += UnsafeRawPointer(residualRow + x).loadUnaligned(as: SIMD16<Float>.self)
+      }
+      if relu { v.replace(with: zero, where: v .< zero) }
+      UnsafeMutableRawPointer(target + x).storeBytes(of: v, as: SIMD16<Float>.self)
+      x += 16
+    }
+    while x < count {
+      var v = source[x] + shift
+      if let residualRow { v += residualRow[x] }
+      target[x] = relu && v < 0 ? 0 : v
+      x += 1
+    }
+  }
+}
+
 /// `conv2dForward`'s fast path; see the file comment.
 func conv2dForwardPlanes(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+  epilogue: Conv2dEpilogue = .none, pool: ThreadPool
 ) {
   let plan = Conv2dPlan(g)
   if g.batch == 0 { return }
@@ -36,14 +82,17 @@ func conv2dForwardPlanes(
   }
 
   if let images = plan.imagesPerGroup {
+    // The grouped path needs row offsets of its own im2col; the planes' are unused.
     conv2dForwardGrouped(
       plan, imagesPerGroup: images, input: input, packedWeights: packedWeights,
-      panels: panels, bias: bias, output: output, pool: pool)
+      panels: panels, rowOffsets: offsets, bias: bias, output: output,
+      epilogue: epilogue, pool: pool)
     return
   }
 
   // Enough tasks to occupy every thread even for a batch of one.
   let groups = min(panels, max(1, (2 * pool.threadCount + g.batch - 1) / g.batch))
+  let imageOutputs = g.outChannels * plan.outHeight * plan.outWidth
   pool.parallelFor(g.batch * groups) { task in
     let n = task / groups
     let group = task % groups
@@ -51,55 +100,63 @@ func conv2dForwardPlanes(
     conv2dForwardImage(
       plan, image: input + n * g.inChannels * g.height * g.width,
       packedWeights: packedWeights, offsets: offsets, packedOffsets: packedOffsets,
-      panels: panelRange, bias: bias,
-      output: output + n * g.outChannels * plan.outHeight * plan.outWidth)
+      panels: panelRange, bias: bias, output: output, outputOffset: n * imageOutputs,
+      epilogue: epilogue)
   }
 }
 
 /// Small images: im2col of a group of images side by side (`columns[C*kh*kw, images *
-/// OH*OW]`, per task), then the same tiles over it, so no tile is mostly junk.
+/// OH*OW]`, shared by all threads and filled by channel slices in parallel), then the
+/// same tiles over it with tasks owning slices of output channels, so no tile is
+/// mostly junk and each column is built once. `rowOffsets` has room for `depth` ints.
 private func conv2dForwardGrouped(
   _ plan: Conv2dPlan, imagesPerGroup: Int, input: UnsafePointer<Float>,
-  packedWeights: UnsafePointer<Float>, panels: Int, bias: UnsafePointer<Float>?,
-  output: UnsafeMutablePointer<Float>, pool: ThreadPool
+  packedWeights: UnsafePointer<Float>, panels: Int, rowOffsets: UnsafeMutablePointer<Int>,
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+  epilogue: Conv2dEpilogue, pool: ThreadPool
 ) {
   let g = plan.geometry
   let depth = plan.depth
   let pixels = plan.outHeight * plan.outWidth
   let groupCount = (g.batch + imagesPerGroup - 1) / imagesPerGroup
-  let panelGroups = min(panels, max(1, (4 * pool.threadCount + groupCount - 1) / groupCount))
-  pool.parallelFor(groupCount * panelGroups) { task in
-    let group = task / panelGroups
-    let panelGroup = task % panelGroups
-    let panelRange = (panelGroup * panels / panelGroups)..<((panelGroup + 1) * panels / panelGroups)
+  let largestGroup = (g.batch + groupCount - 1) / groupCount
+  let largestStride =
+    (largestGroup * pixels + gemmTileColumns - 1) / gemmTileColumns * gemmTileColumns
+  let columns = KernelScratch.floats(.convColumns, count: depth * largestStride)
+  let channelTasks = min(g.inChannels, 4 * pool.threadCount)
+  let panelGroups = min(panels, 4 * pool.threadCount)
+  for group in 0..<groupCount {
     let first = group * g.batch / groupCount
     let images = (group + 1) * g.batch / groupCount - first
-    let count = images * pixels
-    let tiles = (count + gemmTileColumns - 1) / gemmTileColumns
+    let tiles = (images * pixels + gemmTileColumns - 1) / gemmTileColumns
     let stride = tiles * gemmTileColumns
-    let columns = KernelScratch.floats(.convColumns, count: depth * stride)
-    plan.fillColumns(
-      input: input, images: first..<(first + images), channels: 0..<g.inChannels,
-      stride: stride, into: columns)
-    let rowOffsets = UnsafeMutableRawPointer(
-      KernelScratch.floats(.convTile, count: 2 * depth)
-    ).bindMemory(to: Int.self, capacity: depth)
     for p in 0..<depth { rowOffsets[p] = p * stride }
-    let grid = KernelScratch.floats(.convGrid, count: panelRange.count * gemmTileRows * stride)
-    convTileSweep(
-      depth: depth, packedWeights: packedWeights, panels: panelRange, panelCount: panels,
-      b: columns,
-      rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid, gridStride: stride)
-    for (index, panel) in panelRange.enumerated() {
-      for i in 0..<gemmTileRows {
-        let o = panel * gemmTileRows + i
-        if o >= g.outChannels { break }
-        let source = grid + (index * gemmTileRows + i) * stride
-        let shift = bias?[o] ?? 0
-        for image in 0..<images {
-          let from = source + image * pixels
-          let to = output + ((first + image) * g.outChannels + o) * pixels
-          for x in 0..<pixels { to[x] = from[x] + shift }
+    pool.parallelFor(channelTasks) { task in
+      let channels =
+        (task * g.inChannels / channelTasks)..<((task + 1) * g.inChannels / channelTasks)
+      plan.fillColumns(
+        input: input, images: first..<(first + images), channels: channels, stride: stride,
+        into: columns)
+    }
+    pool.parallelFor(panelGroups) { panelGroup in
+      let panelRange =
+        (panelGroup * panels / panelGroups)..<((panelGroup + 1) * panels / panelGroups)
+      let grid = KernelScratch.floats(
+        .convGrid, count: panelRange.count * gemmTileRows * stride)
+      convTileSweep(
+        depth: depth, packedWeights: packedWeights, panels: panelRange, panelCount: panels,
+        b: columns, rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid, gridStride: stride)
+      for (index, panel) in panelRange.enumerated() {
+        for i in 0..<gemmTileRows {
+          let o = panel * gemmTileRows + i
+          if o >= g.outChannels { break }
+          let source = grid + (index * gemmTileRows + i) * stride
+          for image in 0..<images {
+            let offset = ((first + image) * g.outChannels + o) * pixels
+            epilogue.apply(
+              source + image * pixels, to: output + offset, count: pixels,
+              shift: bias?[o] ?? 0, offset: offset)
+          }
         }
       }
     }
@@ -173,11 +230,13 @@ private func packConvWeights(
 }
 
 /// One image, output channels of `panels`: planes, tiles of the grid, then the valid
-/// grid columns (plus bias) into the NCHW output.
+/// grid columns through the epilogue into the NCHW output, the image's outputs
+/// starting `outputOffset` floats into `output`.
 private func conv2dForwardImage(
   _ plan: Conv2dPlan, image: UnsafePointer<Float>, packedWeights: UnsafePointer<Float>,
   offsets: UnsafePointer<Int>, packedOffsets: UnsafePointer<Int>, panels: Range<Int>,
-  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, outputOffset: Int,
+  epilogue: Conv2dEpilogue
 ) {
   let g = plan.geometry
   let depth = plan.depth
@@ -215,18 +274,24 @@ private func conv2dForwardImage(
     panelCount: (g.outChannels + gemmTileRows - 1) / gemmTileRows, b: planes,
     rowOffsets: offsets, tiles: 0..<fullTiles, grid: grid, gridStride: gridStride)
 
-  // Valid grid columns to the output, adding the bias.
+  // Valid grid columns to the output, through the epilogue.
+  let pixels = plan.outHeight * plan.outWidth
   for (index, panel) in panels.enumerated() {
     for i in 0..<gemmTileRows {
       let o = panel * gemmTileRows + i
       if o >= g.outChannels { break }
       let source = grid + (index * gemmTileRows + i) * gridStride
-      let target = output + o * plan.outHeight * plan.outWidth
       let shift = bias?[o] ?? 0
+      if plan.planeWidth == plan.outWidth {
+        let offset = outputOffset + o * pixels
+        epilogue.apply(source, to: output + offset, count: pixels, shift: shift, offset: offset)
+        continue
+      }
       for y in 0..<plan.outHeight {
-        let from = source + y * plan.planeWidth
-        let to = target + y * plan.outWidth
-        for x in 0..<plan.outWidth { to[x] = from[x] + shift }
+        let offset = outputOffset + o * pixels + y * plan.outWidth
+        epilogue.apply(
+          source + y * plan.planeWidth, to: output + offset, count: plan.outWidth,
+          shift: shift, offset: offset)
       }
     }
   }

@@ -1,10 +1,11 @@
 // Plain loops over the definition of convolution: the twins that the fast kernels
 // are tested against. Slow on purpose; never used on a hot path.
 
-/// Reference twin of `conv2dForward`.
+/// Reference twin of `conv2dForward`, the epilogue applied after each sum.
 public func conv2dForwardReference(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+  epilogue: Conv2dEpilogue = .none
 ) {
   let (oh, ow) = (g.outHeight, g.outWidth)
   for n in 0..<g.batch {
@@ -25,7 +26,9 @@ public func conv2dForwardReference(
               }
             }
           }
-          output[((n * g.outChannels + o) * oh + y) * ow + x] = sum
+          let index = ((n * g.outChannels + o) * oh + y) * ow + x
+          if let residual = epilogue.residual { sum += residual[index] }
+          output[index] = epilogue.relu && sum < 0 ? 0 : sum
         }
       }
     }

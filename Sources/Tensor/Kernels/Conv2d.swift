@@ -1,9 +1,10 @@
 // The convolution kernels' public entry points. Strategies, chosen per geometry:
 // - forward: an implicit GEMM on per-image "phase planes" (Conv2dPlan), the input
 //   padded and split by stride phase so that every filter tap is a constant offset the
-//   8 x 48 register tile reads in place; for small images (7x7) an im2col of a group of
-//   images, so that tiles are not mostly junk. 1x1 stride-1 convolutions read the
-//   input itself.
+//   8 x 48 register tile reads in place; for small images (14x14, 7x7) an im2col of a
+//   group of images, so that tiles are not mostly junk. 1x1 stride-1 convolutions of
+//   large images read the input itself. Bias, a residual sum and ReLU are applied as
+//   the outputs are written (Conv2dEpilogue).
 // - backward-data: stride 1 is the forward kernel on gradOutput with flipped weights;
 //   other strides are a GEMM into per-image columns, then col2im.
 // - backward-weight: 4 x 6 dot-product tiles over the planes (or the im2col group),
@@ -22,12 +23,16 @@ public func conv2dForward(
   conv2dForward(g, input: input, weight: weight, bias: bias, output: output, pool: .shared)
 }
 
-/// `conv2dForward` on the threads of `pool`.
+/// `conv2dForward` on the threads of `pool`, each output then put through `epilogue`
+/// (residual sum, ReLU).
 public func conv2dForward(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, pool: ThreadPool
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+  epilogue: Conv2dEpilogue = .none, pool: ThreadPool
 ) {
-  conv2dForwardPlanes(g, input: input, weight: weight, bias: bias, output: output, pool: pool)
+  conv2dForwardPlanes(
+    g, input: input, weight: weight, bias: bias, output: output, epilogue: epilogue,
+    pool: pool)
 }
 
 /// Gradient of the input: `gradInput = conv_transpose(gradOutput, weight)`.

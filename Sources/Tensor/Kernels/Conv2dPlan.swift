@@ -60,12 +60,13 @@ struct Conv2dPlan {
     // Reads reach at most one tile (48) plus the last tap's column shift past the end.
     bufferCount = planeCount + gemmTileColumns + g.kernelWidth + 16
 
-    // Planes waste the junk columns and the rest of the last tile; below 75% useful
-    // work, group about 384 output pixels of whole images into one im2col matrix.
+    // Planes waste the junk columns and the rest of the last tile. Below 75% useful
+    // work (90% for a 1x1 read in place, whose im2col is a mere copy), group whole
+    // images, about 1024 output pixels, into one im2col matrix.
     let tiles = (gridCount + gemmTileColumns - 1) / gemmTileColumns
     let useful = Double(outHeight * outWidth) / Double(tiles * gemmTileColumns)
-    if useful < 0.75 {
-      let images = max(1, min(g.batch, 384 / (outHeight * outWidth)))
+    if useful < (direct ? 0.9 : 0.75) {
+      let images = max(1, min(g.batch, 1024 / (outHeight * outWidth)))
       // Even groups: as many as `images` implies, the batch split evenly among them.
       let groups = (g.batch + images - 1) / images
       imagesPerGroup = (g.batch + groups - 1) / max(groups, 1)
