@@ -45,6 +45,16 @@ public struct Conv2dEpilogue {
       UnsafeMutableRawPointer(target + x).storeBytes(of: v, as: SIMD16<Float>.self)
       x += 16
     }
+    // Rows of 56, 28, 14 and 7 outputs end in 8 or fewer: one half-width step first.
+    if x + 8 <= count {
+      var v = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD8<Float>.self) + shiftVector.lowHalf
+      if let residualRow {
+        v += UnsafeRawPointer(residualRow + x).loadUnaligned(as: SIMD8<Float>.self)
+      }
+      if relu { v.replace(with: zero.lowHalf, where: v .< zero.lowHalf) }
+      UnsafeMutableRawPointer(target + x).storeBytes(of: v, as: SIMD8<Float>.self)
+      x += 8
+    }
     while x < count {
       var v = source[x] + shift
       if let residualRow { v += residualRow[x] }
@@ -138,54 +148,109 @@ private func conv2dForwardGrouped(
         input: input, images: first..<(first + images), channels: channels, stride: stride,
         into: columns)
     }
+    // Column j of the group is pixel j % pixels of image first + j / pixels.
+    let layout = ConvGridLayout(
+      rowLength: pixels, validLength: pixels, rows: images,
+      rowStride: g.outChannels * pixels, channelStride: pixels)
     pool.parallelFor(panelGroups) { panelGroup in
       let panelRange =
         (panelGroup * panels / panelGroups)..<((panelGroup + 1) * panels / panelGroups)
       let grid = KernelScratch.floats(
-        .convGrid, count: panelRange.count * gemmTileRows * stride)
-      convTileSweep(
+        .convGrid, count: panelRange.count * gemmTileRows * convStripTiles * gemmTileColumns)
+      convStripSweep(
         depth: depth, packedWeights: packedWeights, panels: panelRange, panelCount: panels,
-        b: columns, rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid, gridStride: stride)
-      for (index, panel) in panelRange.enumerated() {
-        for i in 0..<gemmTileRows {
-          let o = panel * gemmTileRows + i
-          if o >= g.outChannels { break }
-          let source = grid + (index * gemmTileRows + i) * stride
-          for image in 0..<images {
-            let offset = ((first + image) * g.outChannels + o) * pixels
-            epilogue.apply(
-              source + image * pixels, to: output + offset, count: pixels,
-              shift: bias?[o] ?? 0, offset: offset)
-          }
-        }
+        b: columns, rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid
+      ) { columns, grid, gridStride in
+        layout.write(
+          columns: columns, grid: grid, gridStride: gridStride, panels: panelRange,
+          outChannels: g.outChannels, bias: bias, epilogue: epilogue, output: output,
+          base: first * g.outChannels * pixels)
       }
     }
   }
 }
 
-/// `grid[panels, tiles]` = packed weights x B, B row p at `b + rowOffsets[p]`, one
-/// 8 x 48 tile at a time; `panelCount` is the number of panels packed. The reduction
-/// is walked in blocks of `convDepthBlock`, the outermost loop: a tile's B rows for one
-/// block are reused from L1 by every panel, and one block of all weights (at most
-/// 512 x 96, 196 KiB, contiguous) stays in L2 across tiles even when all weights do
-/// not (3x3 512 -> 512: 9 MiB).
-func convTileSweep(
+/// Tiles per strip of a sweep: the strip's outputs for every panel of a task (at most
+/// 64 panels x 8 x 192 floats, 384 KiB) stay in L2 while the whole reduction runs over
+/// them, and are written out before the next strip starts.
+let convStripTiles = 4
+
+/// For each strip of `convStripTiles` tiles of `tiles`: `grid[panels, strip]` = packed
+/// weights x B over the whole reduction, B row p at `b + rowOffsets[p]`, one 8 x 48
+/// tile at a time (`panelCount` panels are packed), then `emit(columns, grid,
+/// gridStride)` with the strip's columns of B. Within a strip the reduction is walked
+/// in blocks of `convDepthBlock`, outermost: a tile's B rows for one block are reused
+/// from L1 by every panel. `grid` holds `panels.count * 8 * convStripTiles * 48` floats.
+@inline(__always)
+func convStripSweep(
   depth: Int, packedWeights: UnsafePointer<Float>, panels: Range<Int>, panelCount: Int,
   b: UnsafePointer<Float>, rowOffsets: UnsafePointer<Int>, tiles: Range<Int>,
-  grid: UnsafeMutablePointer<Float>, gridStride: Int
+  grid: UnsafeMutablePointer<Float>,
+  emit: (_ columns: Range<Int>, _ grid: UnsafePointer<Float>, _ gridStride: Int) -> Void
 ) {
-  for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
-    let blockDepth = min(convDepthBlock, depth - depthStart)
-    for tile in tiles {
-      let first = tile * gemmTileColumns
-      for (index, panel) in panels.enumerated() {
-        gemmMicroKernel(
-          depth: blockDepth,
-          a: packedWeights
-            + convPackedIndex(panel: panel, step: depthStart, panels: panelCount, depth: depth),
-          b: b + first, rowOffsets: rowOffsets + depthStart,
-          tile: grid + index * gemmTileRows * gridStride + first, tileStride: gridStride,
-          accumulate: depthStart > 0)
+  let gridStride = convStripTiles * gemmTileColumns
+  for stripStart in stride(from: tiles.lowerBound, to: tiles.upperBound, by: convStripTiles) {
+    let stripEnd = min(stripStart + convStripTiles, tiles.upperBound)
+    for depthStart in stride(from: 0, to: depth, by: convDepthBlock) {
+      let blockDepth = min(convDepthBlock, depth - depthStart)
+      for tile in stripStart..<stripEnd {
+        let local = (tile - stripStart) * gemmTileColumns
+        for (index, panel) in panels.enumerated() {
+          gemmMicroKernel(
+            depth: blockDepth,
+            a: packedWeights
+              + convPackedIndex(panel: panel, step: depthStart, panels: panelCount, depth: depth),
+            b: b + tile * gemmTileColumns, rowOffsets: rowOffsets + depthStart,
+            tile: grid + index * gemmTileRows * gridStride + local, tileStride: gridStride,
+            accumulate: depthStart > 0)
+        }
+      }
+    }
+    emit(
+      (stripStart * gemmTileColumns)..<(stripEnd * gemmTileColumns), UnsafePointer(grid),
+      gridStride)
+  }
+}
+
+/// How the columns of a sweep's B map to the output: rows of `rowLength` columns,
+/// of which the first `validLength` are outputs (the rest junk), `rows` of them; row r
+/// of channel o starts `o * channelStride + r * rowStride` floats into the output.
+/// Planes: a row is an output row (junk past outWidth). Grouped im2col: a row is an
+/// image.
+struct ConvGridLayout {
+  let rowLength: Int
+  let validLength: Int
+  let rows: Int
+  let rowStride: Int
+  let channelStride: Int
+
+  /// Writes the outputs among `columns` of a strip (`grid` row `index * 8 + i` holds
+  /// channel `panel * 8 + i` of the panel at `index` in `panels`, column
+  /// `columns.lowerBound` first) through `epilogue`, from `base` floats into `output`.
+  @inline(__always)
+  func write(
+    columns: Range<Int>, grid: UnsafePointer<Float>, gridStride: Int, panels: Range<Int>,
+    outChannels: Int, bias: UnsafePointer<Float>?, epilogue: Conv2dEpilogue,
+    output: UnsafeMutablePointer<Float>, base: Int
+  ) {
+    let firstRow = columns.lowerBound / rowLength
+    let lastRow = min(rows, (columns.upperBound + rowLength - 1) / rowLength)
+    if firstRow >= lastRow { return }
+    for (index, panel) in panels.enumerated() {
+      for i in 0..<gemmTileRows {
+        let o = panel * gemmTileRows + i
+        if o >= outChannels { break }
+        let source = grid + (index * gemmTileRows + i) * gridStride - columns.lowerBound
+        let shift = bias?[o] ?? 0
+        for r in firstRow..<lastRow {
+          let rowStart = r * rowLength
+          let low = max(rowStart, columns.lowerBound)
+          let high = min(rowStart + validLength, columns.upperBound)
+          if low >= high { continue }
+          let offset = base + o * channelStride + r * rowStride + (low - rowStart)
+          epilogue.apply(
+            source + low, to: output + offset, count: high - low, shift: shift, offset: offset)
+        }
       }
     }
   }
@@ -229,9 +294,9 @@ private func packConvWeights(
   }
 }
 
-/// One image, output channels of `panels`: planes, tiles of the grid, then the valid
-/// grid columns through the epilogue into the NCHW output, the image's outputs
-/// starting `outputOffset` floats into `output`.
+/// One image, output channels of `panels`: planes, then strips of tiles of the grid,
+/// each strip's valid columns written through the epilogue into the NCHW output as soon
+/// as it is done; the image's outputs start `outputOffset` floats into `output`.
 private func conv2dForwardImage(
   _ plan: Conv2dPlan, image: UnsafePointer<Float>, packedWeights: UnsafePointer<Float>,
   offsets: UnsafePointer<Int>, packedOffsets: UnsafePointer<Int>, panels: Range<Int>,
@@ -240,8 +305,8 @@ private func conv2dForwardImage(
 ) {
   let g = plan.geometry
   let depth = plan.depth
+  let panelCount = (g.outChannels + gemmTileRows - 1) / gemmTileRows
   let tiles = (plan.gridCount + gemmTileColumns - 1) / gemmTileColumns
-  let gridStride = tiles * gemmTileColumns
 
   var planes = image
   if !plan.direct {
@@ -250,7 +315,24 @@ private func conv2dForwardImage(
     plan.zeroSlack(buffer)
     planes = UnsafePointer(buffer)
   }
-  let grid = KernelScratch.floats(.convGrid, count: panels.count * gemmTileRows * gridStride)
+  let grid = KernelScratch.floats(
+    .convGrid, count: panels.count * gemmTileRows * convStripTiles * gemmTileColumns)
+  // Grid position j is output row j / planeWidth, column j % planeWidth (junk past
+  // outWidth). Without junk the whole grid is one row, written in long runs.
+  let pixels = plan.outHeight * plan.outWidth
+  let layout =
+    plan.planeWidth == plan.outWidth
+    ? ConvGridLayout(
+      rowLength: pixels, validLength: pixels, rows: 1, rowStride: 0, channelStride: pixels)
+    : ConvGridLayout(
+      rowLength: plan.planeWidth, validLength: plan.outWidth, rows: plan.outHeight,
+      rowStride: plan.outWidth, channelStride: pixels)
+  let emit = { (columns: Range<Int>, grid: UnsafePointer<Float>, gridStride: Int) in
+    layout.write(
+      columns: columns, grid: grid, gridStride: gridStride, panels: panels,
+      outChannels: g.outChannels, bias: bias, epilogue: epilogue, output: output,
+      base: outputOffset)
+  }
 
   // Every tile reads the planes in place, except a partial last tile of an image read
   // in place (direct), copied so that reads stay inside the caller's buffer.
@@ -264,35 +346,13 @@ private func conv2dForwardImage(
       (tail + p * gemmTileColumns).update(from: planes + offsets[p] + first, count: valid)
       (tail + p * gemmTileColumns + valid).update(repeating: 0, count: gemmTileColumns - valid)
     }
-    convTileSweep(
-      depth: depth, packedWeights: packedWeights, panels: panels,
-      panelCount: (g.outChannels + gemmTileRows - 1) / gemmTileRows, b: tail,
-      rowOffsets: packedOffsets, tiles: 0..<1, grid: grid + first, gridStride: gridStride)
+    // The sweep reads tile `fullTiles` at b + first: point b that far before the copy.
+    convStripSweep(
+      depth: depth, packedWeights: packedWeights, panels: panels, panelCount: panelCount,
+      b: UnsafePointer(tail) - first, rowOffsets: packedOffsets, tiles: fullTiles..<tiles,
+      grid: grid, emit: emit)
   }
-  convTileSweep(
-    depth: depth, packedWeights: packedWeights, panels: panels,
-    panelCount: (g.outChannels + gemmTileRows - 1) / gemmTileRows, b: planes,
-    rowOffsets: offsets, tiles: 0..<fullTiles, grid: grid, gridStride: gridStride)
-
-  // Valid grid columns to the output, through the epilogue.
-  let pixels = plan.outHeight * plan.outWidth
-  for (index, panel) in panels.enumerated() {
-    for i in 0..<gemmTileRows {
-      let o = panel * gemmTileRows + i
-      if o >= g.outChannels { break }
-      let source = grid + (index * gemmTileRows + i) * gridStride
-      let shift = bias?[o] ?? 0
-      if plan.planeWidth == plan.outWidth {
-        let offset = outputOffset + o * pixels
-        epilogue.apply(source, to: output + offset, count: pixels, shift: shift, offset: offset)
-        continue
-      }
-      for y in 0..<plan.outHeight {
-        let offset = outputOffset + o * pixels + y * plan.outWidth
-        epilogue.apply(
-          source + y * plan.planeWidth, to: output + offset, count: plan.outWidth,
-          shift: shift, offset: offset)
-      }
-    }
-  }
+  convStripSweep(
+    depth: depth, packedWeights: packedWeights, panels: panels, panelCount: panelCount,
+    b: planes, rowOffsets: offsets, tiles: 0..<fullTiles, grid: grid, emit: emit)
 }
