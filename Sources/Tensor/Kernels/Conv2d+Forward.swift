@@ -47,7 +47,8 @@ public struct Conv2dEpilogue {
     }
     // Rows of 56, 28, 14 and 7 outputs end in 8 or fewer: one half-width step first.
     if x + 8 <= count {
-      var v = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD8<Float>.self) + shiftVector.lowHalf
+      var v = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD8<Float>.self)
+      v += shiftVector.lowHalf
       if let residualRow {
         v += UnsafeRawPointer(residualRow + x).loadUnaligned(as: SIMD8<Float>.self)
       }
