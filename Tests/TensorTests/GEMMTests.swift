@@ -47,11 +47,11 @@ struct GEMMTests {
     return c
   }
 
-  /// Sizes around the 8 x 48 tile, the 96-row block, the 256-deep block and the
+  /// Sizes around the 8 x 48 tile, the 96-row block, the 384-deep block and the
   /// 1536-column panel; (101, 103, 263) is big enough to take the threaded path.
   static let shapes: [(Int, Int, Int)] = [
-    (1, 1, 1), (1, 7, 3), (5, 1, 2), (7, 5, 3), (9, 49, 17), (13, 47, 29), (8, 48, 256),
-    (97, 50, 257), (3, 1537, 5), (101, 103, 263),
+    (1, 1, 1), (1, 7, 3), (5, 1, 2), (7, 5, 3), (9, 49, 17), (13, 47, 29), (8, 48, 384),
+    (97, 50, 385), (3, 1537, 5), (101, 103, 263), (17, 60, 800),
   ]
 
   @Test(
@@ -80,7 +80,7 @@ struct GEMMTests {
 
   @Test("gives bitwise the same result on 1, 2 and 3 threads")
   func threadCountIndependent() {
-    for (m, n, k) in [(101, 103, 263), (200, 97, 300), (16, 1600, 70)] {
+    for (m, n, k) in [(101, 103, 263), (200, 97, 400), (16, 1600, 70)] {
       let initial = kernelTestValues(m * (n + 1), seed: 14)
       let results = [KernelTestPools.one, KernelTestPools.two, KernelTestPools.three].map {
         Self.run(

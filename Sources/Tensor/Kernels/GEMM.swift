@@ -7,10 +7,12 @@
 // with the reduction in a fixed order, so results do not depend on the thread count.
 // Figures and commands: BENCHMARKS.md.
 
-/// Reduction steps per packed block: an 8 x 256 micro-panel of A (8 KiB) stays in L1
-/// while a 256 x 48 micro-panel of B (48 KiB) streams from L2.
-let gemmDepthBlock = 256
-/// Rows of A per task: a 96 x 256 block (96 KiB) stays in L2.
+/// Reduction steps per packed block: an 8 x 384 micro-panel of A (12 KiB) stays in L1
+/// while a 384 x 48 micro-panel of B (72 KiB) streams from L2. Fewer, longer blocks
+/// mean fewer passes of C through memory: 384 measured 3-9% above 256 at 1024^3 and
+/// 2048^3 on one thread (BENCHMARKS.md, "Earlier tuning").
+let gemmDepthBlock = 384
+/// Rows of A per task: a 96 x 384 block (144 KiB) stays in L2.
 let gemmRowBlock = 96
 /// Columns of B per shared packed panel (at most 1.5 MiB, in L3).
 let gemmColumnBlock = 32 * gemmTileColumns
