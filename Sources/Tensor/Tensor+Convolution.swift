@@ -280,7 +280,7 @@ private func maxPoolValues(
           }
         }
         let target = output + oy * ow
-        for ox in 0..<ow {
+        func windowMax(_ ox: Int) {
           let x0 = ox * stride - padding
           var best = -Float.infinity
           for ix in max(0, x0)..<min(w, x0 + kernelSize) {
@@ -289,6 +289,27 @@ private func maxPoolValues(
           }
           target[ox] = best
         }
+        var start = 0
+        if kernelSize == 3 && stride == 2 && padding == 1 {
+          // ResNet's stem pool: output ox is the maximum of row values 2ox-1, 2ox and
+          // 2ox+1, i.e. of the odd value before, the even value and the odd value
+          // after; sixteen outputs from two 32-wide loads split into even and odd
+          // lanes. Output 0 (its window starts in the padding) and the last outputs,
+          // whose loads would pass the row's end, are left to the loop below.
+          start = 1
+          while start + 16 <= ow && 2 * start + 32 <= w {
+            let from = rowMax + 2 * start
+            let current = UnsafeRawPointer(from).loadUnaligned(as: SIMD32<Float>.self)
+            let before = UnsafeRawPointer(from - 1).loadUnaligned(as: SIMD32<Float>.self)
+            let best = maxPropagatingNaN(
+              maxPropagatingNaN(before.evenHalf, current.evenHalf), current.oddHalf)
+            UnsafeMutableRawPointer(target + start).storeBytes(of: best, as: SIMD16<Float>.self)
+            start += 16
+          }
+          if start == 1 { start = 0 }
+          if start > 0 { windowMax(0) }
+        }
+        for ox in start..<ow { windowMax(ox) }
       }
     }
   }

@@ -77,12 +77,14 @@ struct FusedInferenceTests {
   func maxPoolValues() {
     // Widths below and above 16 run the scalar tail and the vector body.
     for (h, w, kernel, stride, padding) in [
-      (9, 7, 3, 2, 1), (12, 37, 3, 2, 1), (20, 33, 2, 2, 0), (5, 18, 3, 1, 1), (8, 8, 1, 1, 0),
+      (9, 7, 3, 2, 1), (12, 37, 3, 2, 1), (4, 70, 3, 2, 1), (3, 71, 3, 2, 1),
+      (20, 33, 2, 2, 0), (5, 18, 3, 1, 1), (8, 8, 1, 1, 0),
     ] {
       var values = kernelTestValues(3 * h * w, seed: UInt64(h * w))
       values[5] = .nan
       values[h * w + 17 % (h * w)] = -.infinity
       values[2 * h * w + 3] = .nan
+      values[2 * h * w + w + 40 % w] = .nan
       let input = Tensor(values, shape: [1, 3, h, w])
       let fast = input.maxPool2d(kernelSize: kernel, stride: stride, padding: padding)
       let tracked = Tensor(values, shape: [1, 3, h, w], requiresGrad: true)
