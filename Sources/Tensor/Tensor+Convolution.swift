@@ -11,7 +11,7 @@ extension Tensor {
     _ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0
   ) -> Tensor {
     let geometry = convolutionGeometry(
-      x, weight: weight, bias: bias, stride: stride, padding: padding)
+      x, weightShape: weight.shape, bias: bias, stride: stride, padding: padding)
     let result = Tensor(uninitializedShape: [
       geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth,
     ])
@@ -66,7 +66,7 @@ extension Tensor {
       return relu ? y.relu() : y
     }
     let geometry = convolutionGeometry(
-      x, weight: weight, bias: bias, stride: stride, padding: padding)
+      x, weightShape: weight.shape, bias: bias, stride: stride, padding: padding)
     let outputShape = [
       geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth,
     ]
@@ -85,27 +85,57 @@ extension Tensor {
     return result
   }
 
-  /// The geometry of `conv2d(x, weight, bias)`; traps with both shapes unless they
-  /// make a convolution.
+  /// The geometry of `conv2d(x, weight, bias)` for weights of `weightShape`; traps
+  /// with both shapes unless they make a convolution.
   private static func convolutionGeometry(
-    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int
+    _ x: Tensor, weightShape: [Int], bias: Tensor?, stride: Int, padding: Int
   ) -> Conv2dGeometry {
     tensorPrecondition(
-      x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
-      "conv2d: input \(x.shape) does not match weight \(weight.shape)")
+      x.rank == 4 && weightShape.count == 4 && x.shape[1] == weightShape[1],
+      "conv2d: input \(x.shape) does not match weight \(weightShape)")
     tensorPrecondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
     let geometry = Conv2dGeometry(
       batch: x.shape[0], inChannels: x.shape[1], height: x.shape[2], width: x.shape[3],
-      outChannels: weight.shape[0], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
+      outChannels: weightShape[0], kernelHeight: weightShape[2], kernelWidth: weightShape[3],
       strideHeight: stride, strideWidth: stride, paddingHeight: padding, paddingWidth: padding)
     tensorPrecondition(
       geometry.outHeight >= 1 && geometry.outWidth >= 1,
-      "conv2d: kernel \(weight.shape) larger than padded input \(x.shape)")
+      "conv2d: kernel \(weightShape) larger than padded input \(x.shape)")
     if let bias {
       tensorPrecondition(
-        bias.shape == [weight.shape[0]], "conv2d: bias \(bias.shape), weight \(weight.shape)")
+        bias.shape == [weightShape[0]], "conv2d: bias \(bias.shape), weight \(weightShape)")
     }
     return geometry
+  }
+
+  /// `relu(conv2d(x, weight) + bias + residual)` on weights packed beforehand, for
+  /// inference: nothing is recorded for autograd, so `x` must not need a gradient.
+  /// Same values as `conv2d(_:weight:bias:stride:padding:residual:relu:)` on the
+  /// weights that were packed.
+  public static func conv2d(
+    _ x: Tensor, packedWeight: PackedConv2dWeights, bias: Tensor? = nil, stride: Int = 1,
+    padding: Int = 0, residual: Tensor? = nil, relu: Bool = false
+  ) -> Tensor {
+    tensorPrecondition(
+      !needsGradient(x) && !(residual.map(needsGradient) ?? false)
+        && !(bias.map(needsGradient) ?? false),
+      "conv2d: packed weights are for inference; the input needs a gradient")
+    let geometry = convolutionGeometry(
+      x, weightShape: packedWeight.shape, bias: bias, stride: stride, padding: padding)
+    let result = Tensor(uninitializedShape: [
+      geometry.batch, geometry.outChannels, geometry.outHeight, geometry.outWidth,
+    ])
+    if let residual {
+      tensorPrecondition(
+        residual.shape == result.shape,
+        "conv2d: residual \(residual.shape) does not match output \(result.shape)")
+    }
+    conv2dForward(
+      geometry, input: x.storage.pointer, packedWeights: packedWeight,
+      bias: bias.map { UnsafePointer($0.storage.pointer) }, output: result.storage.pointer,
+      epilogue: Conv2dEpilogue(
+        residual: residual.map { UnsafePointer($0.storage.pointer) }, relu: relu))
+    return result
   }
 
   /// Max pooling over `kernelSize x kernelSize` windows, as

@@ -98,3 +98,24 @@ struct FusedInferenceTests {
     }
   }
 }
+
+extension FusedInferenceTests {
+  @Test("weights packed once give the values of the unpacked convolution, bitwise")
+  func packedWeights() {
+    for (size, kernel, stride, outChannels) in [(9, 3, 1, 11), (16, 1, 1, 17), (20, 3, 2, 9)] {
+      let padding = kernel / 2
+      let x = Tensor(kernelTestValues(2 * 5 * size * size, seed: 50), shape: [2, 5, size, size])
+      let weight = Tensor(
+        kernelTestValues(outChannels * 5 * kernel * kernel, seed: 51),
+        shape: [outChannels, 5, kernel, kernel])
+      let bias = Tensor(kernelTestValues(outChannels, seed: 52), shape: [outChannels])
+      let packed = PackedConv2dWeights(weight.storage.pointer, shape: weight.shape)
+      let plain = Tensor.conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+      let residual = Tensor(kernelTestValues(plain.count, seed: 53), shape: plain.shape)
+      let fromPacked = Tensor.conv2d(
+        x, packedWeight: packed, bias: bias, stride: stride, padding: padding,
+        residual: residual, relu: true)
+      #expect(fromPacked.toArray() == (plain + residual).relu().toArray(), "\(size) \(kernel)")
+    }
+  }
+}

@@ -45,9 +45,10 @@ public final class InferenceModel {
   }
 }
 
-/// One convolution with batch norm folded in: weight `[O, I, k, k]`, bias `[O]`.
+/// One convolution with batch norm folded in: weight `[O, I, k, k]` (kept packed for
+/// the forward kernel), bias `[O]`.
 struct FoldedConv {
-  let weight: Tensor
+  let weight: PackedConv2dWeights
   let bias: Tensor
   let stride: Int
   let padding: Int
@@ -64,7 +65,7 @@ struct FoldedConv {
       for i in 0..<perChannel { w[o * perChannel + i] *= scale }
       bias.storage.pointer[o] = beta[o] - mean[o] * scale
     }
-    self.weight = weight
+    self.weight = PackedConv2dWeights(weight.storage.pointer, shape: weight.shape)
     self.bias = bias
     stride = conv.stride
     padding = conv.padding
@@ -74,8 +75,8 @@ struct FoldedConv {
   /// by ReLU; the sum and ReLU are fused into the convolution's output pass.
   func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool) -> Tensor {
     Tensor.conv2d(
-      x, weight: weight, bias: bias, stride: stride, padding: padding, residual: residual,
-      relu: relu)
+      x, packedWeight: weight, bias: bias, stride: stride, padding: padding,
+      residual: residual, relu: relu)
   }
 }
 

@@ -65,11 +65,42 @@ public struct Conv2dEpilogue {
   }
 }
 
-/// `conv2dForward`'s fast path; see the file comment.
+/// Convolution weights `[O, C, kh, kw]` packed once into the forward kernel's layout,
+/// for inference, where the same weights serve call after call: the forward then
+/// skips packing them (a pass over all weights per call, most of the time at batch 1).
+/// A snapshot: later changes to the source weights are not seen.
+public final class PackedConv2dWeights: @unchecked Sendable {
+  /// `[O, C, kh, kw]` of the source weights.
+  public let shape: [Int]
+  let values: UnsafeMutablePointer<Float>
+
+  /// Packs `weight`, `shape` values `[O, C, kh, kw]`.
+  public init(_ weight: UnsafePointer<Float>, shape: [Int], pool: ThreadPool = .shared) {
+    precondition(
+      shape.count == 4 && shape.allSatisfy { $0 > 0 },
+      "PackedConv2dWeights: shape \(shape) is not [O, C, kh, kw]")
+    self.shape = shape
+    let depth = shape[1] * shape[2] * shape[3]
+    let panels = (shape[0] + gemmTileRows - 1) / gemmTileRows
+    values = UnsafeMutableRawPointer.allocate(
+      byteCount: panels * gemmTileRows * depth * MemoryLayout<Float>.stride, alignment: 64
+    ).bindMemory(to: Float.self, capacity: panels * gemmTileRows * depth)
+    let values = values
+    pool.parallelFor(panels) { panel in
+      packConvWeights(
+        weight, rows: shape[0], depth: depth, panel: panel, panels: panels, into: values)
+    }
+  }
+
+  deinit { values.deallocate() }
+}
+
+/// `conv2dForward`'s fast path; see the file comment. Weights come either as
+/// `[O, C, kh, kw]` in `weight`, packed here, or already packed in `packed`.
 func conv2dForwardPlanes(
-  _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
-  epilogue: Conv2dEpilogue = .none, pool: ThreadPool
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>?,
+  packed: PackedConv2dWeights? = nil, bias: UnsafePointer<Float>?,
+  output: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none, pool: ThreadPool
 ) {
   let plan = Conv2dPlan(g)
   if g.batch == 0 { return }
@@ -78,7 +109,6 @@ func conv2dForwardPlanes(
 
   // Shared read-only state, in the calling thread's scratch: packed weights (zero
   // rows past outChannels) and the plane offset of every reduction step.
-  let packedWeights = KernelScratch.floats(.convWeights, count: panels * gemmTileRows * depth)
   let offsets = UnsafeMutableRawPointer(
     KernelScratch.floats(.convOffsets, count: 4 * depth)
   ).bindMemory(to: Int.self, capacity: 2 * depth)
@@ -86,10 +116,21 @@ func conv2dForwardPlanes(
   // Offsets of a copied tile: row p is 48 p floats in.
   let packedOffsets = offsets + depth
   for p in 0..<depth { packedOffsets[p] = p * gemmTileColumns }
-  pool.parallelFor(panels) { panel in
-    packConvWeights(
-      weight, rows: g.outChannels, depth: depth, panel: panel, panels: panels,
-      into: packedWeights)
+  let packedWeights: UnsafePointer<Float>
+  if let packed {
+    precondition(
+      packed.shape == [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth],
+      "conv2d: packed weights \(packed.shape) do not match geometry \(g)")
+    packedWeights = UnsafePointer(packed.values)
+  } else {
+    guard let weight else { preconditionFailure("conv2d: no weights") }
+    let scratch = KernelScratch.floats(.convWeights, count: panels * gemmTileRows * depth)
+    pool.parallelFor(panels) { panel in
+      packConvWeights(
+        weight, rows: g.outChannels, depth: depth, panel: panel, panels: panels,
+        into: scratch)
+    }
+    packedWeights = UnsafePointer(scratch)
   }
 
   if let images = plan.imagesPerGroup {
@@ -271,7 +312,7 @@ func convPackedIndex(panel: Int, step p: Int, panels: Int, depth: Int) -> Int {
 
 /// Packs rows `8 * panel ..< 8 * panel + 8` of the `[rows, depth]` weight matrix as
 /// `depth` groups of 8 values (at `convPackedIndex`), zero past the last row.
-private func packConvWeights(
+func packConvWeights(
   _ weight: UnsafePointer<Float>, rows: Int, depth: Int, panel: Int, panels: Int,
   into packed: UnsafeMutablePointer<Float>
 ) {

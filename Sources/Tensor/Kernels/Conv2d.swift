@@ -35,6 +35,17 @@ public func conv2dForward(
     pool: pool)
 }
 
+/// `conv2dForward` with weights packed beforehand (inference).
+public func conv2dForward(
+  _ g: Conv2dGeometry, input: UnsafePointer<Float>, packedWeights: PackedConv2dWeights,
+  bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+  epilogue: Conv2dEpilogue = .none, pool: ThreadPool = .shared
+) {
+  conv2dForwardPlanes(
+    g, input: input, weight: nil, packed: packedWeights, bias: bias, output: output,
+    epilogue: epilogue, pool: pool)
+}
+
 /// Gradient of the input: `gradInput = conv_transpose(gradOutput, weight)`.
 /// `gradInput` is overwritten.
 public func conv2dBackwardData(
