@@ -102,7 +102,8 @@ struct FusedInferenceTests {
 extension FusedInferenceTests {
   @Test("weights packed once give the values of the unpacked convolution, bitwise")
   func packedWeights() {
-    for (size, kernel, stride, outChannels) in [(9, 3, 1, 11), (16, 1, 1, 17), (20, 3, 2, 9)] {
+    // (3x3 at stride 1 runs Winograd on packed weights; WinogradTests covers it.)
+    for (size, kernel, stride, outChannels) in [(9, 3, 2, 11), (16, 1, 1, 17), (20, 3, 2, 9)] {
       let padding = kernel / 2
       let x = Tensor(kernelTestValues(2 * 5 * size * size, seed: 50), shape: [2, 5, size, size])
       let weight = Tensor(

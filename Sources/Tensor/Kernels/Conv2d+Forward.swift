@@ -73,6 +73,9 @@ public final class PackedConv2dWeights: @unchecked Sendable {
   /// `[O, C, kh, kw]` of the source weights.
   public let shape: [Int]
   let values: UnsafeMutablePointer<Float>
+  /// For 3x3 filters, the weights transformed for Winograd F(2x2, 3x3), used when the
+  /// convolution has stride 1 and padding 1 (Conv2d+Winograd.swift).
+  let winograd: UnsafeMutablePointer<Float>?
 
   /// Packs `weight`, `shape` values `[O, C, kh, kw]`.
   public init(_ weight: UnsafePointer<Float>, shape: [Int], pool: ThreadPool = .shared) {
@@ -90,9 +93,24 @@ public final class PackedConv2dWeights: @unchecked Sendable {
       packConvWeights(
         weight, rows: shape[0], depth: depth, panel: panel, panels: panels, into: values)
     }
+    if shape[2] == 3 && shape[3] == 3 && shape[0] >= winogradMinimumChannels
+      && shape[1] >= winogradMinimumChannels
+    {
+      let count = 16 * shape[0] * shape[1]
+      let u = UnsafeMutableRawPointer.allocate(
+        byteCount: count * MemoryLayout<Float>.stride, alignment: 64
+      ).bindMemory(to: Float.self, capacity: count)
+      winogradTransformWeights(weight, outChannels: shape[0], inChannels: shape[1], into: u)
+      winograd = u
+    } else {
+      winograd = nil
+    }
   }
 
-  deinit { values.deallocate() }
+  deinit {
+    values.deallocate()
+    winograd?.deallocate()
+  }
 }
 
 /// `conv2dForward`'s fast path; see the file comment. Weights come either as
@@ -104,6 +122,14 @@ func conv2dForwardPlanes(
 ) {
   let plan = Conv2dPlan(g)
   if g.batch == 0 { return }
+  if let packed, let u = packed.winograd, winogradPays(g) {
+    precondition(
+      packed.shape == [g.outChannels, g.inChannels, 3, 3],
+      "conv2d: packed weights \(packed.shape) do not match geometry \(g)")
+    conv2dForwardWinograd(
+      g, input: input, u: u, bias: bias, output: output, epilogue: epilogue, pool: pool)
+    return
+  }
   let depth = plan.depth
   let panels = (g.outChannels + gemmTileRows - 1) / gemmTileRows
 
