@@ -27,6 +27,8 @@ import Foundation
 /// enough for the next forward pass. Measured on DeiT-S at batch 32: 3.3 M page
 /// faults over three steps with a fixed 128 MiB cache, 0.7 M with this rule
 /// (1.6 M with glibc's heap), `/usr/bin/time -v spurious bench model --mode train`.
+/// The price: after a peak, up to that peak's worth of freed blocks may stay mapped
+/// until reused, so resident memory does not shrink back between peaks.
 enum StorageAllocator {
   /// Blocks of at least this many bytes are mapped rather than taken from the heap.
   static let mappedBlockBytes = 1 << 20
