@@ -1,35 +1,59 @@
-// Reverse-mode differentiation: each recorded op keeps its inputs and a closure that
-// maps the gradient of its output to the gradients of its inputs. `backward()` runs
-// those closures once each, outputs before inputs, and frees what they saved.
+// Reverse-mode differentiation: each recorded op keeps a closure that maps the
+// gradient of its output to the gradients of its inputs, and edges to where those
+// gradients go: the input's own op, or the input itself when it is a leaf. Like
+// PyTorch's graph, the edges do not hold the intermediate tensors, so an output that
+// no backward step saved is freed as soon as the forward pass drops it (a batch norm
+// output consumed by a ReLU, a sum, a copy made by a permute). `backward()` runs the
+// closures once each, outputs before inputs, and frees what each saved as it goes.
+
+/// Where an op's input sends the gradient it receives.
+enum GradientEdge {
+  /// A tensor no recorded op produced (a parameter, an image, a constant).
+  case leaf(Tensor)
+  /// The op that produced the input.
+  case function(GradientFunction)
+
+  /// The op at the end of this edge, nil for a leaf.
+  var function: GradientFunction? {
+    if case .function(let function) = self { return function }
+    return nil
+  }
+}
 
 /// How one op's output sends its gradient back to its inputs.
 final class GradientFunction {
   /// The op's name, for error messages.
   let name: String
+  /// The shape of the op's output, which its gradient must have.
+  let shape: [Int]
   /// The op's inputs, in the order the closure returns their gradients.
-  var inputs: [Tensor]
+  var inputs: [GradientEdge]
   /// Output gradient to input gradients (nil where an input needs none). Dropped after
   /// it has run, which frees the tensors it saved.
   var backward: ((Tensor) -> [Tensor?])?
 
-  init(name: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) {
+  init(
+    name: String, shape: [Int], inputs: [GradientEdge],
+    backward: @escaping (Tensor) -> [Tensor?]
+  ) {
     self.name = name
+    self.shape = shape
     self.inputs = inputs
     self.backward = backward
   }
 
-  // Releasing a long chain naively recurses once per op (tensor, its function, its
-  // inputs, ...) and overflows the stack past some ten thousand ops. Instead, take
-  // over the inputs of every tensor that is about to die and free them in a loop.
+  // Releasing a long chain naively recurses once per op (the function, its input's
+  // function, ...) and overflows the stack past some ten thousand ops. Instead, take
+  // over the inputs of every function that is about to die and free them in a loop.
+  // The inputs are taken before the closure goes, so that a saved tensor dying with
+  // the closure never frees its own function from inside this one's deinit.
   deinit {
-    var pending = inputs
+    var pending = inputs.compactMap(\.function)
     inputs = []
     backward = nil
-    while var tensor = pending.popLast() {
-      guard isKnownUniquelyReferenced(&tensor), let function = tensor.gradFunction else {
-        continue
-      }
-      pending.append(contentsOf: function.inputs)
+    while var function = pending.popLast() {
+      guard isKnownUniquelyReferenced(&function) else { continue }
+      pending.append(contentsOf: function.inputs.compactMap(\.function))
       function.inputs = []
       function.backward = nil
     }
@@ -75,7 +99,10 @@ extension Tensor {
   func recordGradient(
     _ name: String, inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]
   ) {
-    gradFunction = GradientFunction(name: name, inputs: inputs, backward: backward)
+    let edges = inputs.map { input in
+      input.gradFunction.map(GradientEdge.function) ?? .leaf(input)
+    }
+    gradFunction = GradientFunction(name: name, shape: shape, inputs: edges, backward: backward)
     requiresGrad = true
   }
 
@@ -106,63 +133,68 @@ extension Tensor {
   private func runBackward(_ seed: Tensor) {
     // Post-order depth-first walk without recursion (graphs can be thousands deep):
     // every op appears after all ops that consume it once the list is reversed.
-    var order: [Tensor] = []
-    var visited: Set<ObjectIdentifier> = [ObjectIdentifier(self)]
-    var stack: [(Tensor, Int)] = [(self, 0)]
-    while let (node, next) = stack.popLast() {
-      let inputs = node.gradFunction!.inputs
-      if next < inputs.count {
-        stack.append((node, next + 1))
-        let input = inputs[next]
-        if input.gradFunction != nil && visited.insert(ObjectIdentifier(input)).inserted {
+    let root = gradFunction!
+    var order: [GradientFunction] = []
+    var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+    var stack: [(GradientFunction, Int)] = [(root, 0)]
+    while let (function, next) = stack.popLast() {
+      if next < function.inputs.count {
+        stack.append((function, next + 1))
+        if let input = function.inputs[next].function,
+          visited.insert(ObjectIdentifier(input)).inserted
+        {
           stack.append((input, 0))
         }
       } else {
-        order.append(node)
+        order.append(function)
       }
     }
 
-    // Gradients of non-leaf tensors waiting for their op to run. A gradient received
-    // once may be shared with another tensor, so a second contribution allocates a
-    // sum that this pass then owns and may update in place.
-    var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(self): seed]
+    // Gradients of non-leaf tensors waiting for their op to run, keyed by that op. A
+    // gradient received once may be shared with another tensor, so a second
+    // contribution allocates a sum that this pass then owns and may update in place.
+    var pending: [ObjectIdentifier: Tensor] = [ObjectIdentifier(root): seed]
     var owned: Set<ObjectIdentifier> = []
     // Walk the list from its end, dropping each entry once processed so that the
-    // activations it references can be freed as the pass goes (memory stays bounded).
-    var nodes: [Tensor?] = order
+    // tensors its closure saved are freed as the pass goes (memory stays bounded).
+    var functions: [GradientFunction?] = order
     order = []
-    for index in stride(from: nodes.count - 1, through: 0, by: -1) {
-      guard let node = nodes[index] else { continue }
-      nodes[index] = nil
-      let key = ObjectIdentifier(node)
+    for index in stride(from: functions.count - 1, through: 0, by: -1) {
+      guard let function = functions[index] else { continue }
+      functions[index] = nil
+      let key = ObjectIdentifier(function)
       guard let gradient = pending.removeValue(forKey: key) else { continue }
-      let function = node.gradFunction!
       guard let step = function.backward else {
         tensorPreconditionFailure(
           "backward: the graph through \(function.name) was already used by a backward pass")
       }
       let inputGradients = step(gradient)
       tensorPrecondition(inputGradients.count == function.inputs.count, "\(function.name) backward")
-      for (input, inputGradient) in zip(function.inputs, inputGradients) {
-        guard let inputGradient, input.requiresGrad else { continue }
-        tensorPrecondition(
-          inputGradient.shape == input.shape,
-          "\(function.name) backward: gradient \(inputGradient.shape) for input \(input.shape)")
-        if input.gradFunction == nil {
+      for (edge, inputGradient) in zip(function.inputs, inputGradients) {
+        guard let inputGradient else { continue }
+        switch edge {
+        case .leaf(let input):
+          guard input.requiresGrad else { continue }
+          tensorPrecondition(
+            inputGradient.shape == input.shape,
+            "\(function.name) backward: gradient \(inputGradient.shape) for input \(input.shape)")
           input.accumulateLeafGradient(
             inputGradient, upstream: gradient, siblings: inputGradients)
-          continue
-        }
-        let inputKey = ObjectIdentifier(input)
-        if let existing = pending[inputKey] {
-          if owned.contains(inputKey) {
-            addInPlace(existing, inputGradient)
+        case .function(let input):
+          tensorPrecondition(
+            inputGradient.shape == input.shape,
+            "\(function.name) backward: gradient \(inputGradient.shape) for input \(input.shape)")
+          let inputKey = ObjectIdentifier(input)
+          if let existing = pending[inputKey] {
+            if owned.contains(inputKey) {
+              addInPlace(existing, inputGradient)
+            } else {
+              pending[inputKey] = sumOfGradients(existing, inputGradient)
+              owned.insert(inputKey)
+            }
           } else {
-            pending[inputKey] = sumOfGradients(existing, inputGradient)
-            owned.insert(inputKey)
+            pending[inputKey] = inputGradient
           }
-        } else {
-          pending[inputKey] = inputGradient
         }
       }
       function.backward = nil

@@ -12,11 +12,15 @@ public final class TensorStorage: @unchecked Sendable {
   /// The byte alignment of every storage block.
   public static let alignment = 64
 
+  /// The bytes allocated for `count` values (at least one, so the pointer is valid).
+  private static func byteCount(_ count: Int) -> Int {
+    max(count, 1) * MemoryLayout<Float>.stride
+  }
+
   /// A block of `count` uninitialised values (contents are whatever memory held).
   public init(uninitializedCount count: Int) {
     tensorPrecondition(count >= 0, "TensorStorage: negative count \(count)")
-    let raw = UnsafeMutableRawPointer.allocate(
-      byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: Self.alignment)
+    let raw = StorageAllocator.allocate(byteCount: Self.byteCount(count))
     pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     self.count = count
   }
@@ -28,6 +32,6 @@ public final class TensorStorage: @unchecked Sendable {
   }
 
   deinit {
-    UnsafeMutableRawPointer(pointer).deallocate()
+    StorageAllocator.deallocate(UnsafeMutableRawPointer(pointer), byteCount: Self.byteCount(count))
   }
 }
