@@ -45,7 +45,8 @@ public struct Conv2dEpilogue {
       UnsafeMutableRawPointer(target + x).storeBytes(of: v, as: SIMD16<Float>.self)
       x += 16
     }
-    // Rows of 56, 28, 14 and 7 outputs end in 8 or fewer: one half-width step first.
+    // Rows of 56, 28, 14 and 7 outputs end in fewer than 16: an 8-wide and a 4-wide
+    // step before the scalar remainder.
     if x + 8 <= count {
       var v = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD8<Float>.self)
       v += shiftVector.lowHalf
@@ -55,6 +56,16 @@ public struct Conv2dEpilogue {
       if relu { v.replace(with: zero.lowHalf, where: v .< zero.lowHalf) }
       UnsafeMutableRawPointer(target + x).storeBytes(of: v, as: SIMD8<Float>.self)
       x += 8
+    }
+    if x + 4 <= count {
+      var v = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD4<Float>.self)
+      v += shiftVector.lowHalf.lowHalf
+      if let residualRow {
+        v += UnsafeRawPointer(residualRow + x).loadUnaligned(as: SIMD4<Float>.self)
+      }
+      if relu { v.replace(with: SIMD4(), where: v .< SIMD4()) }
+      UnsafeMutableRawPointer(target + x).storeBytes(of: v, as: SIMD4<Float>.self)
+      x += 4
     }
     while x < count {
       var v = source[x] + shift
