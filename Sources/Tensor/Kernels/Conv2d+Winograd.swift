@@ -41,9 +41,11 @@ func winogradTransformWeights(
     for c in 0..<inChannels {
       let g = weight + (o * inChannels + c) * 9
       // G g (4 x 3, by columns of g), then (G g) G^T (4 x 4, by rows).
-      let columns = (0..<3).map { j in filterTransform(g[j], g[3 + j], g[6 + j]) }
+      let column0 = filterTransform(g[0], g[3], g[6])
+      let column1 = filterTransform(g[1], g[4], g[7])
+      let column2 = filterTransform(g[2], g[5], g[8])
       for i in 0..<4 {
-        let row = filterTransform(columns[0][i], columns[1][i], columns[2][i])
+        let row = filterTransform(column0[i], column1[i], column2[i])
         for j in 0..<4 { u[(4 * i + j) * plane + o * inChannels + c] = row[j] }
       }
     }
