@@ -121,9 +121,12 @@ public enum KernelBenchmarks {
     }
   }
 
-  /// The three passes of a convolution layer.
+  /// The three passes of a convolution layer, and the forward as inference runs it:
+  /// weights packed beforehand (Winograd-transformed where that pays), bias and ReLU
+  /// fused. Its GFLOPS count the direct method's operations, so a Winograd layer can
+  /// show more than the machine's peak.
   public enum ConvPass: String, CaseIterable, Sendable {
-    case forward, backwardData, backwardWeight
+    case forward, backwardData, backwardWeight, inference
   }
 
   /// Times `gemm` (alpha 1, beta 0) on each shape.
@@ -180,6 +183,13 @@ public enum KernelBenchmarks {
         ("batch", g.batch), ("in", g.inChannels), ("out", g.outChannels), ("size", g.height),
         ("kernel_size", g.kernelHeight), ("stride", g.strideHeight), ("padding", g.paddingHeight),
       ]
+      let packed =
+        passes.contains(.inference)
+        ? PackedConv2dWeights(
+          weight, shape: [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth],
+          pool: pool) : nil
+      let bias = randomBuffer(g.outChannels, seed: 7)
+      defer { bias.deallocate() }
       let runs: [(ConvPass, () -> Void)] = [
         (
           .forward,
@@ -197,6 +207,15 @@ public enum KernelBenchmarks {
           .backwardWeight,
           {
             conv2dBackwardWeight(g, input: input, gradOutput: output, gradWeight: grad, pool: pool)
+          }
+        ),
+        (
+          .inference,
+          {
+            guard let packed else { return }
+            conv2dForward(
+              g, input: input, packedWeights: packed, bias: bias, output: output,
+              epilogue: Conv2dEpilogue(relu: true), pool: pool)
           }
         ),
       ]

@@ -124,6 +124,20 @@ import Testing
     #expect(bad.status == 2 && bad.standardError.contains("'sideways'"), "\(bad)")
   }
 
+  @Test("bench conv --passes inference --only times the named layers through packed weights")
+  func benchConvInferenceOnly() throws {
+    let outcome = try CommandRunner.run(
+      "bench conv --layers all --passes inference --only 3x3.512-512.7,stem.7x7s2 --batch 1 "
+        + "--repeats 1 --threads 1 --json")
+    #expect(outcome.status == 0, "\(outcome)")
+    let lines = try CLIWorkspace.jsonLines(outcome.standardOutput)
+    #expect(lines.map { $0["label"] as? String } == ["stem.7x7s2", "3x3.512-512.7"])
+    #expect(lines.allSatisfy { $0["kernel"] as? String == "conv2d.inference" })
+    let unknown = try CommandRunner.run("bench conv --only 3x3.9-9.9")
+    #expect(unknown.status == 2, "\(unknown)")
+    #expect(unknown.standardError.contains("no layer labelled 3x3.9-9.9 in the typical set"))
+  }
+
   @Test("bench jpeg and bench model --json print parseable measurements")
   func benchJPEGAndModel() throws {
     let folder = CLIWorkspace.folder("bench")

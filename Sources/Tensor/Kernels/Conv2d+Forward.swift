@@ -84,7 +84,7 @@ public final class PackedConv2dWeights: @unchecked Sendable {
   /// `[O, C, kh, kw]` of the source weights.
   public let shape: [Int]
   let values: UnsafeMutablePointer<Float>
-  /// For 3x3 filters, the weights transformed for Winograd F(2x2, 3x3), used when the
+  /// For 3x3 filters, the weights transformed for Winograd F(4x4, 3x3), used when the
   /// convolution has stride 1 and padding 1 (Conv2d+Winograd.swift).
   let winograd: UnsafeMutablePointer<Float>?
 
@@ -107,11 +107,12 @@ public final class PackedConv2dWeights: @unchecked Sendable {
     if shape[2] == 3 && shape[3] == 3 && shape[0] >= winogradMinimumChannels
       && shape[1] >= winogradMinimumChannels
     {
-      let count = 16 * shape[0] * shape[1]
+      let count = winogradPackedCount(outChannels: shape[0], inChannels: shape[1])
       let u = UnsafeMutableRawPointer.allocate(
         byteCount: count * MemoryLayout<Float>.stride, alignment: 64
       ).bindMemory(to: Float.self, capacity: count)
-      winogradTransformWeights(weight, outChannels: shape[0], inChannels: shape[1], into: u)
+      winogradTransformWeights(
+        weight, outChannels: shape[0], inChannels: shape[1], into: u, pool: pool)
       winograd = u
     } else {
       winograd = nil

@@ -1,15 +1,25 @@
-// Winograd's minimal filtering F(2x2, 3x3) for 3x3, stride-1, padding-1 convolutions
-// on weights packed beforehand (inference). Each 2x2 block of outputs of channel o is
-// computed from the 4x4 input tile around it as
+// Winograd's minimal filtering F(4x4, 3x3) for 3x3, stride-1, padding-1 convolutions
+// on weights transformed and packed beforehand (inference). Each 4x4 block of outputs
+// of channel o is computed from the 6x6 input tile around it as
 //   Y = A^T [ sum over c of (G g_oc G^T) .* (B^T d_c B) ] A,
-// so the 36 multiplications per block and channel pair of the direct method become
-// 16, done as 16 GEMMs U_k[O, C] x V_k[C, tiles], one per element k of the 4x4
-// transformed tile. The transforms are additions (and halves in G), applied to 16
-// tiles at a time with SIMD lanes running along a row of tiles. In Float32 the result
-// differs from the direct sum by rounding only (a few ulps of the larger terms).
+// so the 144 multiplications per block and channel pair of the direct method become
+// 36, done as 36 products U_k[O, C] x V_k[C, tiles], one per element k of the 6x6
+// transformed tile, by the GEMM register tile on U_k packed in advance and V_k read in
+// place. The transforms are additions and multiplications by small constants, applied
+// to 16 consecutive tiles at a time (SIMD lanes run over tiles, across rows of tiles
+// and images), moved between lanes and pixels by 8 x 8 register transposes.
 //
-// B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; 1/2 1/2 1/2;
-// 1/2 -1/2 1/2; 0 0 1], A^T = [1 1 1 0; 0 1 -1 -1] (Lavin and Gray, 2016).
+// Matrices (Lavin and Gray, 2016, interpolation points 0, +-1, +-2, infinity):
+//   B^T = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0;
+//          0 4 0 -5 0 1]
+//   G   = [1/4 0 0; -1/6 -1/6 -1/6; -1/6 1/6 -1/6; 1/24 1/12 1/6; 1/24 -1/12 1/6; 0 0 1]
+//   A^T = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1]
+//
+// Accuracy: the transforms scale terms by up to 8 x 5 before they cancel, so Float32
+// results differ from the direct sum by more than rounding of the direct method: on
+// ResNet-like layers (256 channels, He-initialised weights, unit inputs) about 1.6e-5
+// against outputs of magnitude 3, some 40 times the direct method's error, still
+// within 1e-5 of the output's scale.
 
 /// Whether the Winograd path computes `g`: 3x3, stride 1, padding 1.
 func winogradApplies(_ g: Conv2dGeometry) -> Bool {
@@ -17,11 +27,13 @@ func winogradApplies(_ g: Conv2dGeometry) -> Bool {
     && g.paddingHeight == 1 && g.paddingWidth == 1
 }
 
-/// Input and output channels from which Winograd is used. The transformed tiles cost
-/// memory traffic in proportion to C x H x W while the multiplications saved grow as
-/// O x C x H x W: with 64 channels (ResNet50's first stage, 56 x 56) the traffic eats
-/// the gain, from 128 on (28 x 28 down to 7 x 7) the saving wins.
-let winogradMinimumChannels = 128
+/// Input and output channels from which packed weights carry the transformed filters.
+/// The transforms cost memory traffic in proportion to (C + O) x H x W, the saving grows
+/// as O x C x H x W.
+let winogradMinimumChannels = 64
+
+/// Elements of a transformed tile: 6 x 6.
+let winogradTileElements = 36
 
 /// Whether packed weights run `g` through Winograd: it applies and the channel counts
 /// make it pay.
@@ -30,47 +42,135 @@ func winogradPays(_ g: Conv2dGeometry) -> Bool {
     && g.outChannels >= winogradMinimumChannels
 }
 
-/// `u[k][o][c]` = element k of `G g G^T` for the 3x3 filter `g` of output channel o and
-/// input channel c of `weight` `[O, C, 3, 3]`; `u` holds `16 * O * C` floats.
+/// The transformed filters of `weight` `[O, C, 3, 3]` packed for the register tile:
+/// for each element k of the 6x6 tile, the matrix `U_k[o][c]` (element k of
+/// `G g_oc G^T`) packed as `packConvWeights` packs an `[O, C]` matrix. `u` holds
+/// `winogradPackedCount(outChannels:inChannels:)` floats.
 func winogradTransformWeights(
   _ weight: UnsafePointer<Float>, outChannels: Int, inChannels: Int,
-  into u: UnsafeMutablePointer<Float>
+  into u: UnsafeMutablePointer<Float>, pool: ThreadPool
 ) {
   let plane = outChannels * inChannels
-  for o in 0..<outChannels {
+  let panels = (outChannels + gemmTileRows - 1) / gemmTileRows
+  let packedPlane = panels * gemmTileRows * inChannels
+  // Transformed filters, element-major ([36][O][C]), then packed element by element.
+  let raw = UnsafeMutablePointer<Float>.allocate(capacity: winogradTileElements * plane)
+  defer { raw.deallocate() }
+  pool.parallelFor(outChannels) { o in
     for c in 0..<inChannels {
       let g = weight + (o * inChannels + c) * 9
-      // G g (4 x 3, by columns of g), then (G g) G^T (4 x 4, by rows).
-      let column0 = filterTransform(g[0], g[3], g[6])
-      let column1 = filterTransform(g[1], g[4], g[7])
-      let column2 = filterTransform(g[2], g[5], g[8])
-      for i in 0..<4 {
+      // G g (6 x 3, by columns of g), then (G g) G^T (6 x 6, by rows), in Double.
+      let column0 = filterTransform(Double(g[0]), Double(g[3]), Double(g[6]))
+      let column1 = filterTransform(Double(g[1]), Double(g[4]), Double(g[7]))
+      let column2 = filterTransform(Double(g[2]), Double(g[5]), Double(g[8]))
+      for i in 0..<6 {
         let row = filterTransform(column0[i], column1[i], column2[i])
-        for j in 0..<4 { u[(4 * i + j) * plane + o * inChannels + c] = row[j] }
+        for j in 0..<6 { raw[(6 * i + j) * plane + o * inChannels + c] = Float(row[j]) }
       }
     }
   }
+  pool.parallelFor(winogradTileElements * panels) { task in
+    let (k, panel) = (task / panels, task % panels)
+    packConvWeights(
+      raw + k * plane, rows: outChannels, depth: inChannels, panel: panel, panels: panels,
+      into: u + k * packedPlane)
+  }
+}
+
+/// Floats of `winogradTransformWeights`' output.
+func winogradPackedCount(outChannels: Int, inChannels: Int) -> Int {
+  let panels = (outChannels + gemmTileRows - 1) / gemmTileRows
+  return winogradTileElements * panels * gemmTileRows * inChannels
 }
 
 /// `G x` for a column or row `x` of 3 filter taps.
-private func filterTransform(_ x0: Float, _ x1: Float, _ x2: Float) -> SIMD4<Float> {
-  SIMD4(x0, (x0 + x1 + x2) * 0.5, (x0 - x1 + x2) * 0.5, x2)
+private func filterTransform(_ x0: Double, _ x1: Double, _ x2: Double) -> SIMD8<Double> {
+  SIMD8(
+    x0 / 4, -(x0 + x1 + x2) / 6, -(x0 - x1 + x2) / 6, x0 / 24 + x1 / 12 + x2 / 6,
+    x0 / 24 - x1 / 12 + x2 / 6, x2, 0, 0)
 }
 
-/// `B^T x` for 4 values (a row or column of an input tile), 16 tiles per lane set.
+typealias WinogradSix = (
+  SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>
+)
+typealias WinogradFour = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+
+/// `B^T x` for 6 values (a row or column of an input tile), 16 tiles at once.
 @inline(__always)
-private func inputTransform(
-  _ x: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
-  (x.0 - x.2, x.1 + x.2, x.2 - x.1, x.1 - x.3)
+private func inputTransform(_ x: WinogradSix) -> WinogradSix {
+  let four = SIMD16<Float>(repeating: 4)
+  let two = SIMD16<Float>(repeating: 2)
+  let five = SIMD16<Float>(repeating: -5)
+  var r0 = x.4
+  r0.addProduct(five, x.2)
+  r0.addProduct(four, x.0)
+  var r5 = x.5
+  r5.addProduct(five, x.3)
+  r5.addProduct(four, x.1)
+  var r1 = x.3 + x.4
+  r1.addProduct(-four, x.1 + x.2)
+  var r2 = x.4 - x.3
+  r2.addProduct(four, x.1 - x.2)
+  let (x42, x13) = (x.4 - x.2, x.1 - x.3)
+  var r3 = x42
+  r3.addProduct(-two, x13)
+  var r4 = x42
+  r4.addProduct(two, x13)
+  return (r0, r1, r2, r3, r4, r5)
 }
 
-/// `A^T x` for 4 values (a row or column of a transformed product), 16 tiles at once.
+/// `A^T x` for 6 values (a row or column of a transformed product), 16 tiles at once.
 @inline(__always)
-private func outputTransform(
-  _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>
-) -> (SIMD16<Float>, SIMD16<Float>) {
-  (x0 + x1 + x2, x1 - x2 - x3)
+private func outputTransform(_ m: WinogradSix) -> WinogradFour {
+  let (s12, d12) = (m.1 + m.2, m.1 - m.2)
+  let (s34, d34) = (m.3 + m.4, m.3 - m.4)
+  var y1 = d12
+  y1.addProduct(SIMD16(repeating: 2), d34)
+  var y2 = s12
+  y2.addProduct(SIMD16(repeating: 4), s34)
+  var y3 = d12 + m.5
+  y3.addProduct(SIMD16(repeating: 8), d34)
+  return (m.0 + s12 + s34, y1, y2, y3)
+}
+
+/// How one call lays out its tiles: numbered image by image, row-major within an image;
+/// `V_k` is `[C][tileStride]` and `M_k` `[8 * panels][tileStride]`. Each image's input
+/// channel is copied into a zero-padded plane and its output channel assembled in a
+/// staging plane, both `planeWidth` floats wide.
+struct WinogradLayout {
+  let tileRows: Int
+  let tileColumns: Int
+  let tilesPerImage: Int
+  let tiles: Int
+  /// Floats from one row of `V_k` or `M_k` to the next: the tiles rounded up to whole
+  /// register tiles, with room for the full-vector stores of a partial last group.
+  let tileStride: Int
+  /// Padded input plane: one row and column of zeros before the image, zeros after it
+  /// up to the last tile's edge, plus 2 columns for 8-wide loads of 6-wide tile rows.
+  let planeWidth: Int
+  let paddedPlane: Int
+  /// Staging plane of outputs: whole tiles, `4 * tileColumns` wide (`planeWidth` apart).
+  let stagingPlane: Int
+
+  init(_ g: Conv2dGeometry, images: Int) {
+    tileRows = (g.height + 3) / 4
+    tileColumns = (g.width + 3) / 4
+    tilesPerImage = tileRows * tileColumns
+    tiles = images * tilesPerImage
+    let slack = tiles + 16
+    tileStride = (slack + gemmTileColumns - 1) / gemmTileColumns * gemmTileColumns
+    planeWidth = 4 * tileColumns + 4
+    paddedPlane = planeWidth * (4 * tileRows + 2)
+    stagingPlane = planeWidth * 4 * tileRows
+  }
+
+  /// Where tile `t` starts in its image's padded plane (row 4 ty, column 4 tx) and in
+  /// its staging plane (the same within an image, planes `paddedPlane` apart).
+  func tileOffset(_ t: Int, plane: Int) -> Int {
+    let (image, r) = (t / tilesPerImage, t % tilesPerImage)
+    let (ty, tx) = (r / tileColumns, r % tileColumns)
+    return image * plane + 4 * ty * planeWidth + 4 * tx
+  }
 }
 
 /// The Winograd forward: `output = conv(input, weight) + bias` through `epilogue`, for
@@ -81,147 +181,224 @@ func conv2dForwardWinograd(
   bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
   epilogue: Conv2dEpilogue, pool: ThreadPool, groupFloats: Int = 1 << 22
 ) {
-  precondition(winogradApplies(g), "conv2d: Winograd F(2x2, 3x3) does not apply to \(g)")
+  precondition(winogradApplies(g), "conv2d: Winograd F(4x4, 3x3) does not apply to \(g)")
   if g.batch == 0 { return }
   let (inChannels, outChannels) = (g.inChannels, g.outChannels)
-  let tileRows = (g.height + 1) / 2
-  let tileColumns = (g.width + 1) / 2
-  let tilesPerImage = tileRows * tileColumns
-  // Images per group: the transformed input and the 16 products (16 x C x T and
-  // 16 x O x T floats) stay around 16 MiB each.
-  let channels = max(inChannels, outChannels)
-  let images = max(1, min(g.batch, groupFloats / (16 * channels * tilesPerImage)))
+  let panels = (outChannels + gemmTileRows - 1) / gemmTileRows
+  let single = WinogradLayout(g, images: 1)
+  // Images per group: the transformed input and the 36 products (36 x C x T and
+  // 36 x O x T floats) stay around 16 MiB each.
+  let channels = max(inChannels, panels * gemmTileRows)
+  let images = max(
+    1, min(g.batch, groupFloats / (winogradTileElements * channels * single.tilesPerImage)))
   let groups = (g.batch + images - 1) / images
-  let largest = (g.batch + groups - 1) / groups
+  let largest = WinogradLayout(g, images: (g.batch + groups - 1) / groups)
   let transformed = KernelScratch.floats(
-    .convColumns, count: 16 * inChannels * largest * tilesPerImage + 16)
+    .convColumns, count: winogradTileElements * inChannels * largest.tileStride)
   let products = KernelScratch.floats(
-    .convPlanes, count: 16 * outChannels * largest * tilesPerImage + 16)
+    .convPlanes, count: winogradTileElements * panels * gemmTileRows * largest.tileStride)
+  // Reduction row offsets of V, then the padded and staging offset of every tile
+  // (rounded up to whole groups of 16, the extra lanes repeating tile 0).
+  let offsetCount = inChannels + 2 * (largest.tiles + 16)
+  let offsets = UnsafeMutableRawPointer(
+    KernelScratch.floats(.convOffsets, count: 2 * offsetCount)
+  ).bindMemory(to: Int.self, capacity: offsetCount)
   let imageInputs = inChannels * g.height * g.width
   let imageOutputs = outChannels * g.height * g.width
+  let packedPlane = panels * gemmTileRows * inChannels
+  let channelTasks = min(inChannels, 4 * pool.threadCount)
+  let outputTasks = min(outChannels, 4 * pool.threadCount)
 
   for group in 0..<groups {
     let first = group * g.batch / groups
     let count = (group + 1) * g.batch / groups - first
-    let tiles = count * tilesPerImage
-    pool.parallelFor(count * inChannels) { task in
-      let (image, c) = (task / inChannels, task % inChannels)
-      winogradInputTransform(
-        g, channel: input + (first + image) * imageInputs + c * g.height * g.width,
-        tileRows: tileRows, tileColumns: tileColumns,
-        into: transformed + c * tiles + image * tilesPerImage, stride: inChannels * tiles)
+    let layout = WinogradLayout(g, images: count)
+    let stride = layout.tileStride
+    let registerTiles = (layout.tiles + gemmTileColumns - 1) / gemmTileColumns
+    let laneTiles = (layout.tiles + 15) / 16 * 16
+    for p in 0..<inChannels { offsets[p] = p * stride }
+    let paddedOffsets = offsets + inChannels
+    let stagingOffsets = paddedOffsets + laneTiles
+    for t in 0..<laneTiles {
+      paddedOffsets[t] = layout.tileOffset(t < layout.tiles ? t : 0, plane: layout.paddedPlane)
+      stagingOffsets[t] = layout.tileOffset(t < layout.tiles ? t : 0, plane: layout.stagingPlane)
     }
-    gemmBatched(
-      transposeA: false, transposeB: false, m: outChannels, n: tiles, k: inChannels,
-      alpha: 1, a: u, lda: inChannels, strideA: outChannels * inChannels,
-      b: transformed, ldb: tiles, strideB: inChannels * tiles, beta: 0, c: products,
-      ldc: tiles, strideC: outChannels * tiles, count: 16, pool: pool)
-    pool.parallelFor(count * outChannels) { task in
-      let (image, o) = (task / outChannels, task % outChannels)
-      let offset = (first + image) * imageOutputs + o * g.height * g.width
-      winogradOutputTransform(
-        g, products: products + o * tiles + image * tilesPerImage,
-        stride: outChannels * tiles, tileRows: tileRows, tileColumns: tileColumns,
-        shift: bias?[o] ?? 0, epilogue: epilogue, output: output + offset, offset: offset)
+    let tileOffsets = UnsafePointer(paddedOffsets)
+    pool.parallelFor(channelTasks) { task in
+      let padded = KernelScratch.floats(.convTile, count: count * layout.paddedPlane)
+      for c in (task * inChannels / channelTasks)..<((task + 1) * inChannels / channelTasks) {
+        winogradInputTransform(
+          g, channel: input + first * imageInputs + c * g.height * g.width,
+          imageStride: imageInputs, layout: layout, padded: padded, tileOffsets: tileOffsets,
+          into: transformed + c * stride, elementStride: inChannels * stride)
+      }
+    }
+    // M_k = U_k x V_k, one element k per task; within it, register tile by register
+    // tile, the reduction in blocks whose B rows stay in L1 across the panels.
+    let rows = UnsafePointer(offsets)
+    let v = UnsafePointer(transformed)
+    pool.parallelFor(winogradTileElements) { k in
+      let a = u + k * packedPlane
+      let b = v + k * inChannels * stride
+      let m = products + k * panels * gemmTileRows * stride
+      for tile in 0..<registerTiles {
+        for depthStart in Swift.stride(from: 0, to: inChannels, by: convDepthBlock) {
+          let blockDepth = min(convDepthBlock, inChannels - depthStart)
+          for panel in 0..<panels {
+            gemmMicroKernel(
+              depth: blockDepth,
+              a: a
+                + convPackedIndex(
+                  panel: panel, step: depthStart, panels: panels, depth: inChannels),
+              b: b + tile * gemmTileColumns, rowOffsets: rows + depthStart,
+              tile: m + panel * gemmTileRows * stride + tile * gemmTileColumns,
+              tileStride: stride, accumulate: depthStart > 0)
+          }
+        }
+      }
+    }
+    let mStride = panels * gemmTileRows * stride
+    let outputOffsets = UnsafePointer(stagingOffsets)
+    pool.parallelFor(outputTasks) { task in
+      let staging = KernelScratch.floats(.convGrid, count: count * layout.stagingPlane)
+      for o in (task * outChannels / outputTasks)..<((task + 1) * outChannels / outputTasks) {
+        winogradOutputTransform(
+          products: products + o * stride, elementStride: mStride, layout: layout,
+          tileOffsets: outputOffsets, into: staging)
+        let shift = bias?[o] ?? 0
+        for image in 0..<count {
+          let plane = staging + image * layout.stagingPlane
+          let offset = (first + image) * imageOutputs + o * g.height * g.width
+          for y in 0..<g.height {
+            epilogue.apply(
+              plane + y * layout.planeWidth, to: output + offset + y * g.width, count: g.width,
+              shift: shift, offset: offset + y * g.width)
+          }
+        }
+      }
     }
   }
 }
 
-/// `B^T d B` for every 4x4 tile of one channel `[H, W]`: element k of tile t goes to
-/// `into[k * stride + t]`, tiles numbered row-major.
+/// `B^T d B` for every 6x6 tile of one input channel of `layout`'s images (the first at
+/// `channel`, the next `imageStride` floats on): element k of tile t goes to
+/// `into[k * elementStride + t]`. Tiles are taken 16 at a time, the last group's extra
+/// lanes stored past the last tile. `padded` holds the images' padded planes.
 private func winogradInputTransform(
-  _ g: Conv2dGeometry, channel: UnsafePointer<Float>, tileRows: Int, tileColumns: Int,
-  into v: UnsafeMutablePointer<Float>, stride: Int
+  _ g: Conv2dGeometry, channel: UnsafePointer<Float>, imageStride: Int,
+  layout: WinogradLayout, padded: UnsafeMutablePointer<Float>,
+  tileOffsets: UnsafePointer<Int>, into v: UnsafeMutablePointer<Float>, elementStride: Int
 ) {
-  // Zero-padded copy: one row and column of padding before, enough after for the
-  // tiles past an odd edge and for 32-wide loads of the last group of 16 tiles.
-  let paddedWidth = 2 * tileColumns + 34
-  let paddedHeight = 2 * tileRows + 2
-  let padded = KernelScratch.floats(.convTile, count: paddedWidth * paddedHeight)
-  padded.update(repeating: 0, count: paddedWidth * paddedHeight)
-  for y in 0..<g.height {
-    (padded + (y + 1) * paddedWidth + 1).update(from: channel + y * g.width, count: g.width)
-  }
-  for ty in 0..<tileRows {
-    for tx in Swift.stride(from: 0, to: tileColumns, by: 16) {
-      // Row i of 16 tiles: padded row 2ty + i, columns 2tx' + j for j < 4, as the even
-      // and odd lanes of two 32-wide loads; transformed (d B) as it is read.
-      func row(_ i: Int) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
-        let start = UnsafeRawPointer(padded + (2 * ty + i) * paddedWidth + 2 * tx)
-        let low = start.loadUnaligned(as: SIMD32<Float>.self)
-        let high = start.loadUnaligned(fromByteOffset: 8, as: SIMD32<Float>.self)
-        return inputTransform((low.evenHalf, low.oddHalf, high.evenHalf, high.oddHalf))
-      }
-      let (w0, w1, w2, w3) = (row(0), row(1), row(2), row(3))
-      let first = ty * tileColumns + tx
-      let lanes = min(16, tileColumns - tx)
-      // B^T (d B), column by column; element (i, j) of the tile is k = 4 i + j.
-      func store(_ i: Int, _ j: Int, _ value: SIMD16<Float>) {
-        let target = v + (4 * i + j) * stride + first
-        if lanes == 16 {
-          UnsafeMutableRawPointer(target).storeBytes(of: value, as: SIMD16<Float>.self)
-        } else {
-          for l in 0..<lanes { target[l] = value[l] }
-        }
-      }
-      func store(
-        column j: Int, _ x: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-      ) {
-        store(0, j, x.0)
-        store(1, j, x.1)
-        store(2, j, x.2)
-        store(3, j, x.3)
-      }
-      store(column: 0, inputTransform((w0.0, w1.0, w2.0, w3.0)))
-      store(column: 1, inputTransform((w0.1, w1.1, w2.1, w3.1)))
-      store(column: 2, inputTransform((w0.2, w1.2, w2.2, w3.2)))
-      store(column: 3, inputTransform((w0.3, w1.3, w2.3, w3.3)))
+  let images = layout.tiles / layout.tilesPerImage
+  padded.update(repeating: 0, count: images * layout.paddedPlane)
+  for image in 0..<images {
+    let plane = padded + image * layout.paddedPlane
+    for y in 0..<g.height {
+      (plane + (y + 1) * layout.planeWidth + 1).update(
+        from: channel + image * imageStride + y * g.width, count: g.width)
     }
+  }
+  let width = layout.planeWidth
+  for t in Swift.stride(from: 0, to: layout.tiles, by: 16) {
+    // Row i of 16 tiles as 6 vectors over the tiles (d B as it is read): 8 tiles' rows
+    // loaded 8 wide, transposed, for each half.
+    @inline(__always) func row(_ i: Int) -> WinogradSix {
+      @inline(__always) func half(_ h: Int) -> Block8x8 {
+        @inline(__always) func load(_ l: Int) -> SIMD8<Float> {
+          UnsafeRawPointer(padded + tileOffsets[t + 8 * h + l] + i * width)
+            .loadUnaligned(as: SIMD8<Float>.self)
+        }
+        return transposed8x8(
+          (load(0), load(1), load(2), load(3), load(4), load(5), load(6), load(7)))
+      }
+      let (low, high) = (half(0), half(1))
+      return inputTransform(
+        (
+          SIMD16(lowHalf: low.0, highHalf: high.0), SIMD16(lowHalf: low.1, highHalf: high.1),
+          SIMD16(lowHalf: low.2, highHalf: high.2), SIMD16(lowHalf: low.3, highHalf: high.3),
+          SIMD16(lowHalf: low.4, highHalf: high.4), SIMD16(lowHalf: low.5, highHalf: high.5)
+        ))
+    }
+    let rows = (row(0), row(1), row(2), row(3), row(4), row(5))
+    let target = v + t
+    // B^T (d B), column by column; element (i, j) of the tile is k = 6 i + j.
+    @inline(__always) func store(column j: Int, _ x: WinogradSix) {
+      let column = target + j * elementStride
+      @inline(__always) func put(_ i: Int, _ value: SIMD16<Float>) {
+        UnsafeMutableRawPointer(column + 6 * i * elementStride).storeBytes(
+          of: value, as: SIMD16<Float>.self)
+      }
+      put(0, x.0)
+      put(1, x.1)
+      put(2, x.2)
+      put(3, x.3)
+      put(4, x.4)
+      put(5, x.5)
+    }
+    store(column: 0, inputTransform((rows.0.0, rows.1.0, rows.2.0, rows.3.0, rows.4.0, rows.5.0)))
+    store(column: 1, inputTransform((rows.0.1, rows.1.1, rows.2.1, rows.3.1, rows.4.1, rows.5.1)))
+    store(column: 2, inputTransform((rows.0.2, rows.1.2, rows.2.2, rows.3.2, rows.4.2, rows.5.2)))
+    store(column: 3, inputTransform((rows.0.3, rows.1.3, rows.2.3, rows.3.3, rows.4.3, rows.5.3)))
+    store(column: 4, inputTransform((rows.0.4, rows.1.4, rows.2.4, rows.3.4, rows.4.4, rows.5.4)))
+    store(column: 5, inputTransform((rows.0.5, rows.1.5, rows.2.5, rows.3.5, rows.4.5, rows.5.5)))
   }
 }
 
 /// `A^T m A` for every tile of one output channel, element k of tile t read at
-/// `products[k * stride + t]`, written through the epilogue into the channel's
-/// `[H, W]` outputs at `output` (`offset` floats into the whole output).
+/// `products[k * elementStride + t]`, each tile's 4x4 outputs written into `staging`
+/// at its offset (rows `layout.planeWidth` apart).
 private func winogradOutputTransform(
-  _ g: Conv2dGeometry, products: UnsafePointer<Float>, stride: Int, tileRows: Int,
-  tileColumns: Int, shift: Float, epilogue: Conv2dEpilogue,
-  output: UnsafeMutablePointer<Float>, offset: Int
+  products: UnsafePointer<Float>, elementStride: Int, layout: WinogradLayout,
+  tileOffsets: UnsafePointer<Int>, into staging: UnsafeMutablePointer<Float>
 ) {
-  withUnsafeTemporaryAllocation(of: Float.self, capacity: 4 * tileColumns + 64) { buffer in
-    let rows = buffer.baseAddress!
-    let rowWidth = 2 * tileColumns + 32
-    for ty in 0..<tileRows {
-      for tx in Swift.stride(from: 0, to: tileColumns, by: 16) {
-        let first = ty * tileColumns + tx
-        // The last tiles of the buffer read up to 15 floats of slack past them.
-        func m(_ k: Int) -> SIMD16<Float> {
-          UnsafeRawPointer(products + k * stride + first).loadUnaligned(as: SIMD16<Float>.self)
-        }
-        // A^T m by columns (2 x 4), then (A^T m) A by rows (2 x 2).
-        let c0 = outputTransform(m(0), m(4), m(8), m(12))
-        let c1 = outputTransform(m(1), m(5), m(9), m(13))
-        let c2 = outputTransform(m(2), m(6), m(10), m(14))
-        let c3 = outputTransform(m(3), m(7), m(11), m(15))
-        let top = outputTransform(c0.0, c1.0, c2.0, c3.0)
-        let bottom = outputTransform(c0.1, c1.1, c2.1, c3.1)
-        // Interleave: tile l's two columns are outputs 2 (tx + l) and 2 (tx + l) + 1.
-        func interleave(_ i: Int, _ y: (SIMD16<Float>, SIMD16<Float>)) {
-          let row = rows + i * rowWidth + 2 * tx
-          for l in 0..<16 {
-            row[2 * l] = y.0[l]
-            row[2 * l + 1] = y.1[l]
-          }
-        }
-        interleave(0, top)
-        interleave(1, bottom)
-      }
-      for i in 0..<2 where 2 * ty + i < g.height {
-        let rowOffset = (2 * ty + i) * g.width
-        epilogue.apply(
-          rows + i * rowWidth, to: output + rowOffset, count: g.width, shift: shift,
-          offset: offset + rowOffset)
-      }
+  let width = layout.planeWidth
+  for t in Swift.stride(from: 0, to: layout.tiles, by: 16) {
+    let first = products + t
+    // Lanes past the last tile read the slack; their results are not written.
+    @inline(__always) func m(_ k: Int) -> SIMD16<Float> {
+      UnsafeRawPointer(first + k * elementStride).loadUnaligned(as: SIMD16<Float>.self)
     }
+    // A^T m by columns (4 x 6), then (A^T m) A by rows (4 x 4).
+    let c0 = outputTransform((m(0), m(6), m(12), m(18), m(24), m(30)))
+    let c1 = outputTransform((m(1), m(7), m(13), m(19), m(25), m(31)))
+    let c2 = outputTransform((m(2), m(8), m(14), m(20), m(26), m(32)))
+    let c3 = outputTransform((m(3), m(9), m(15), m(21), m(27), m(33)))
+    let c4 = outputTransform((m(4), m(10), m(16), m(22), m(28), m(34)))
+    let c5 = outputTransform((m(5), m(11), m(17), m(23), m(29), m(35)))
+    let lanes = min(16, layout.tiles - t)
+    // Rows i and i + 1 of 16 tiles: per half, 8 vectors (i, j) over 8 tiles transposed
+    // into one vector per tile, whose halves are its two rows of 4 outputs.
+    @inline(__always) func write(_ i: Int, _ y0: WinogradFour, _ y1: WinogradFour) {
+      @inline(__always) func half(_ h: Int, _ pick: (SIMD16<Float>) -> SIMD8<Float>) {
+        let tilesOut = transposed8x8(
+          (
+            pick(y0.0), pick(y0.1), pick(y0.2), pick(y0.3), pick(y1.0), pick(y1.1), pick(y1.2),
+            pick(y1.3)
+          ))
+        @inline(__always) func put(_ l: Int, _ value: SIMD8<Float>) {
+          if 8 * h + l >= lanes { return }
+          let target = UnsafeMutableRawPointer(staging + tileOffsets[t + 8 * h + l] + i * width)
+          target.storeBytes(of: value.lowHalf, as: SIMD4<Float>.self)
+          target.storeBytes(
+            of: value.highHalf, toByteOffset: 4 * width, as: SIMD4<Float>.self)
+        }
+        put(0, tilesOut.0)
+        put(1, tilesOut.1)
+        put(2, tilesOut.2)
+        put(3, tilesOut.3)
+        put(4, tilesOut.4)
+        put(5, tilesOut.5)
+        put(6, tilesOut.6)
+        put(7, tilesOut.7)
+      }
+      half(0) { $0.lowHalf }
+      half(1) { $0.highHalf }
+    }
+    write(
+      0, outputTransform((c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)),
+      outputTransform((c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)))
+    write(
+      2, outputTransform((c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)),
+      outputTransform((c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)))
   }
 }
