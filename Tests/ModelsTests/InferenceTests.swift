@@ -35,6 +35,22 @@ struct InferenceTests {
     #expect(model.isTraining)
   }
 
+  @Test("a batch larger than a chunk gives each image's logits, in order, bitwise")
+  func chunkedBatch() throws {
+    let fixture = try ModelFixture(Fixtures.url("models"), "resnet_tiny")
+    let model = tinyResNet()
+    try model.load(stateDict: fixture.initialState)
+    let inference = InferenceModel(model)
+    let one = fixture.file["input"].slice(axis: 0, 0..<1)
+    // 19 images (two full chunks of 8 and a partial one), each a scaled copy of one.
+    let images = Tensor.concat((0..<19).map { one * Float(1 + $0) / 8 }, axis: 0)
+    let whole = inference.forward(images).logits.toArray()
+    let single = (0..<19).flatMap { i in
+      inference.forward(images.slice(axis: 0, i..<(i + 1))).logits.toArray()
+    }
+    #expect(whole == single)
+  }
+
   @Test("predictions: logits of the head, probabilities their softmax, one per image")
   func predictor() throws {
     let fixture = try ModelFixture(Fixtures.url("models"), "vit_tiny")

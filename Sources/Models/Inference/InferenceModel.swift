@@ -34,7 +34,7 @@ public final class InferenceModel {
     Tensor.withoutGradient {
       let features: Tensor
       switch plan {
-      case .resnet(let folded): features = folded.features(images)
+      case .resnet(let folded): features = folded.features(inChunksOf: images)
       // The transformer has no batch norm or active dropout, so its training flag does
       // not change its output.
       case .transformer(let model): features = model.features(images)
@@ -100,6 +100,24 @@ struct FoldedResNet {
         conv3: FoldedConv(block.conv3, block.bn3),
         downsample: block.downsample.map { FoldedConv($0.conv, $0.bn) })
     }
+  }
+
+  /// Images per pass through the network. Larger batches are cut into chunks of this
+  /// many: the throughput is the same from 4 images on (measured at 224, batch 8 to 32),
+  /// while the activations of a whole evaluation batch of 64 (205 MB per tensor in the
+  /// first stage) outgrew the storage cache, so each pass faulted in fresh pages: in a
+  /// study at batch 64, 6.4 M page faults and 18 s of system time against 0.7 M and
+  /// 3.4 s in chunks of 8, and 1.2 GB peak memory against 0.8 GB.
+  static let chunkImages = 8
+
+  /// `features`, `chunkImages` images at a time.
+  func features(inChunksOf images: Tensor) -> Tensor {
+    let count = images.shape[0]
+    if count <= Self.chunkImages { return features(images) }
+    return Tensor.concat(
+      stride(from: 0, to: count, by: Self.chunkImages).map {
+        features(images.slice(axis: 0, $0..<min(count, $0 + Self.chunkImages)))
+      }, axis: 0)
   }
 
   /// Images `[N, 3, H, W]` to pooled features `[N, C]`.
