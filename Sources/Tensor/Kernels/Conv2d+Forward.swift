@@ -25,6 +25,26 @@ public struct Conv2dEpilogue {
   /// Bias only.
   public static let none = Conv2dEpilogue()
 
+  /// `output[offset ..< offset + 4] = clamp(value + residual[offset ..< offset + 4])`:
+  /// four outputs whose bias is already in `value`.
+  @inline(__always)
+  func store(_ value: SIMD4<Float>, into output: UnsafeMutablePointer<Float>, at offset: Int) {
+    var v = value
+    if let residual {
+      v += UnsafeRawPointer(residual + offset).loadUnaligned(as: SIMD4<Float>.self)
+    }
+    if relu { v.replace(with: SIMD4(), where: v .< SIMD4()) }
+    UnsafeMutableRawPointer(output + offset).storeBytes(of: v, as: SIMD4<Float>.self)
+  }
+
+  /// `output[offset] = clamp(value + residual[offset])`, one output.
+  @inline(__always)
+  func store(_ value: Float, into output: UnsafeMutablePointer<Float>, at offset: Int) {
+    var v = value
+    if let residual { v += residual[offset] }
+    output[offset] = relu && v < 0 ? 0 : v
+  }
+
   /// `target[x] = clamp(source[x] + shift + residual[x])` for `x < count`, where
   /// `residual` is read `offset` floats in, the offset of `target` in the output.
   @inline(__always)

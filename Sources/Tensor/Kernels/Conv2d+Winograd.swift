@@ -135,8 +135,8 @@ private func outputTransform(_ m: WinogradSix) -> WinogradFour {
 
 /// How one call lays out its tiles: numbered image by image, row-major within an image;
 /// `V_k` is `[C][tileStride]` and `M_k` `[8 * panels][tileStride]`. Each image's input
-/// channel is copied into a zero-padded plane and its output channel assembled in a
-/// staging plane, both `planeWidth` floats wide.
+/// channel is copied into a zero-padded plane `planeWidth` floats wide; outputs are
+/// written in place, tile by tile.
 struct WinogradLayout {
   let tileRows: Int
   let tileColumns: Int
@@ -149,8 +149,8 @@ struct WinogradLayout {
   /// up to the last tile's edge, plus 2 columns for 8-wide loads of 6-wide tile rows.
   let planeWidth: Int
   let paddedPlane: Int
-  /// Staging plane of outputs: whole tiles, `4 * tileColumns` wide (`planeWidth` apart).
-  let stagingPlane: Int
+  let height: Int
+  let width: Int
 
   init(_ g: Conv2dGeometry, images: Int) {
     tileRows = (g.height + 3) / 4
@@ -161,15 +161,31 @@ struct WinogradLayout {
     tileStride = (slack + gemmTileColumns - 1) / gemmTileColumns * gemmTileColumns
     planeWidth = 4 * tileColumns + 4
     paddedPlane = planeWidth * (4 * tileRows + 2)
-    stagingPlane = planeWidth * 4 * tileRows
+    (height, width) = (g.height, g.width)
   }
 
-  /// Where tile `t` starts in its image's padded plane (row 4 ty, column 4 tx) and in
-  /// its staging plane (the same within an image, planes `paddedPlane` apart).
-  func tileOffset(_ t: Int, plane: Int) -> Int {
+  /// Where tile `t` starts in its image's padded plane (row 4 ty, column 4 tx).
+  func paddedOffset(_ t: Int) -> Int {
     let (image, r) = (t / tilesPerImage, t % tilesPerImage)
     let (ty, tx) = (r / tileColumns, r % tileColumns)
-    return image * plane + 4 * ty * planeWidth + 4 * tx
+    return image * paddedPlane + 4 * ty * planeWidth + 4 * tx
+  }
+
+  /// Where tile `t`'s first output lies in a channel of its image, images
+  /// `imageOutputs` floats apart.
+  func outputOffset(_ t: Int, imageOutputs: Int) -> Int {
+    let (image, r) = (t / tilesPerImage, t % tilesPerImage)
+    let (ty, tx) = (r / tileColumns, r % tileColumns)
+    return image * imageOutputs + 4 * ty * width + 4 * tx
+  }
+
+  /// Tile `t`'s outputs inside the image, `8 * rows + columns` (36 for a whole tile):
+  /// the last row and column of tiles hang over the edge when the size is not a
+  /// multiple of 4.
+  func extent(_ t: Int) -> Int {
+    let r = t % tilesPerImage
+    let (ty, tx) = (r / tileColumns, r % tileColumns)
+    return 8 * min(4, height - 4 * ty) + min(4, width - 4 * tx)
   }
 }
 
@@ -197,9 +213,9 @@ func conv2dForwardWinograd(
     .convColumns, count: winogradTileElements * inChannels * largest.tileStride)
   let products = KernelScratch.floats(
     .convPlanes, count: winogradTileElements * panels * gemmTileRows * largest.tileStride)
-  // Reduction row offsets of V, then the padded and staging offset of every tile
-  // (rounded up to whole groups of 16, the extra lanes repeating tile 0).
-  let offsetCount = inChannels + 2 * (largest.tiles + 16)
+  // Reduction row offsets of V, then the padded offset, output offset and extent of
+  // every tile (rounded up to whole groups of 16, the extra lanes repeating tile 0).
+  let offsetCount = inChannels + 3 * (largest.tiles + 16)
   let offsets = UnsafeMutableRawPointer(
     KernelScratch.floats(.convOffsets, count: 2 * offsetCount)
   ).bindMemory(to: Int.self, capacity: offsetCount)
@@ -218,10 +234,13 @@ func conv2dForwardWinograd(
     let laneTiles = (layout.tiles + 15) / 16 * 16
     for p in 0..<inChannels { offsets[p] = p * stride }
     let paddedOffsets = offsets + inChannels
-    let stagingOffsets = paddedOffsets + laneTiles
-    for t in 0..<laneTiles {
-      paddedOffsets[t] = layout.tileOffset(t < layout.tiles ? t : 0, plane: layout.paddedPlane)
-      stagingOffsets[t] = layout.tileOffset(t < layout.tiles ? t : 0, plane: layout.stagingPlane)
+    let outputOffsets = paddedOffsets + laneTiles
+    let extents = outputOffsets + laneTiles
+    for lane in 0..<laneTiles {
+      let t = lane < layout.tiles ? lane : 0
+      paddedOffsets[lane] = layout.paddedOffset(t)
+      outputOffsets[lane] = layout.outputOffset(t, imageOutputs: imageOutputs)
+      extents[lane] = layout.extent(t)
     }
     let tileOffsets = UnsafePointer(paddedOffsets)
     pool.parallelFor(channelTasks) { task in
@@ -258,23 +277,14 @@ func conv2dForwardWinograd(
       }
     }
     let mStride = panels * gemmTileRows * stride
-    let outputOffsets = UnsafePointer(stagingOffsets)
+    let (tileOutputs, tileExtents) = (UnsafePointer(outputOffsets), UnsafePointer(extents))
     pool.parallelFor(outputTasks) { task in
-      let staging = KernelScratch.floats(.convGrid, count: count * layout.stagingPlane)
       for o in (task * outChannels / outputTasks)..<((task + 1) * outChannels / outputTasks) {
         winogradOutputTransform(
           products: products + o * stride, elementStride: mStride, layout: layout,
-          tileOffsets: outputOffsets, into: staging)
-        let shift = bias?[o] ?? 0
-        for image in 0..<count {
-          let plane = staging + image * layout.stagingPlane
-          let offset = (first + image) * imageOutputs + o * g.height * g.width
-          for y in 0..<g.height {
-            epilogue.apply(
-              plane + y * layout.planeWidth, to: output + offset + y * g.width, count: g.width,
-              shift: shift, offset: offset + y * g.width)
-          }
-        }
+          tileOffsets: tileOutputs, tileExtents: tileExtents, shift: bias?[o] ?? 0,
+          epilogue: epilogue, output: output,
+          channelOffset: first * imageOutputs + o * g.height * g.width)
       }
     }
   }
@@ -345,13 +355,21 @@ private func winogradInputTransform(
 }
 
 /// `A^T m A` for every tile of one output channel, element k of tile t read at
-/// `products[k * elementStride + t]`, each tile's 4x4 outputs written into `staging`
-/// at its offset (rows `layout.planeWidth` apart).
+/// `products[k * elementStride + t]`, plus `shift`, through `epilogue` into the
+/// channel's plane, which starts `channelOffset` floats into `output`; tile t's outputs
+/// start `tileOffsets[t]` floats into the plane and cover `tileExtents[t]`
+/// (`WinogradLayout.extent`). Full tiles are stored as rows of 4, the edge ones
+/// output by output.
 private func winogradOutputTransform(
   products: UnsafePointer<Float>, elementStride: Int, layout: WinogradLayout,
-  tileOffsets: UnsafePointer<Int>, into staging: UnsafeMutablePointer<Float>
+  tileOffsets: UnsafePointer<Int>, tileExtents: UnsafePointer<Int>, shift: Float,
+  epilogue: Conv2dEpilogue, output: UnsafeMutablePointer<Float>, channelOffset: Int
 ) {
-  let width = layout.planeWidth
+  let width = layout.width
+  let shiftVector = SIMD16<Float>(repeating: shift)
+  @inline(__always) func shifted(_ y: WinogradFour) -> WinogradFour {
+    (y.0 + shiftVector, y.1 + shiftVector, y.2 + shiftVector, y.3 + shiftVector)
+  }
   for t in Swift.stride(from: 0, to: layout.tiles, by: 16) {
     let first = products + t
     // Lanes past the last tile read the slack; their results are not written.
@@ -377,10 +395,18 @@ private func winogradOutputTransform(
           ))
         @inline(__always) func put(_ l: Int, _ value: SIMD8<Float>) {
           if 8 * h + l >= lanes { return }
-          let target = UnsafeMutableRawPointer(staging + tileOffsets[t + 8 * h + l] + i * width)
-          target.storeBytes(of: value.lowHalf, as: SIMD4<Float>.self)
-          target.storeBytes(
-            of: value.highHalf, toByteOffset: 4 * width, as: SIMD4<Float>.self)
+          let offset = channelOffset + tileOffsets[t + 8 * h + l] + i * width
+          let extent = tileExtents[t + 8 * h + l]
+          if extent == 36 {
+            epilogue.store(value.lowHalf, into: output, at: offset)
+            epilogue.store(value.highHalf, into: output, at: offset + width)
+            return
+          }
+          let (rows, columns) = (extent / 8 - i, extent % 8)
+          for j in 0..<min(4, columns) {
+            if rows > 0 { epilogue.store(value[j], into: output, at: offset + j) }
+            if rows > 1 { epilogue.store(value[4 + j], into: output, at: offset + width + j) }
+          }
         }
         put(0, tilesOut.0)
         put(1, tilesOut.1)
@@ -395,10 +421,10 @@ private func winogradOutputTransform(
       half(1) { $0.highHalf }
     }
     write(
-      0, outputTransform((c0.0, c1.0, c2.0, c3.0, c4.0, c5.0)),
-      outputTransform((c0.1, c1.1, c2.1, c3.1, c4.1, c5.1)))
+      0, shifted(outputTransform((c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))),
+      shifted(outputTransform((c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))))
     write(
-      2, outputTransform((c0.2, c1.2, c2.2, c3.2, c4.2, c5.2)),
-      outputTransform((c0.3, c1.3, c2.3, c3.3, c4.3, c5.3)))
+      2, shifted(outputTransform((c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))),
+      shifted(outputTransform((c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))))
   }
 }
