@@ -12,13 +12,14 @@ import Testing
 struct PipelineStudyTests {
   func study(
     _ configuration: StudyConfiguration, checkpoint: URL = PipelineTinyRun.checkpoint(1),
-    runs: Int? = nil, seed: UInt64 = 0
+    runs: Int? = nil, seed: UInt64 = 0, onEvent: @escaping RunEventHandler = { _ in }
   ) throws -> (result: StudyResult, folder: URL) {
     let folder = Fixtures.temporaryDirectory("pipeline-study").appendingPathComponent("study")
     let result = try StudyRunner(
       .init(
         checkpoint: checkpoint, data: PipelineTinyRun.dataOptions, configuration: configuration,
-        runs: runs, seed: seed, evaluationBatchSize: 16, output: folder)
+        runs: runs, seed: seed, evaluationBatchSize: 16, output: folder),
+      onEvent: onEvent
     ).run()
     return (result, folder)
   }
@@ -112,6 +113,24 @@ struct PipelineStudyTests {
     #expect(first.sections == second.sections)
     #expect(first.baseline == second.baseline)
     #expect(first.sections[0].runs.count == 2)
+  }
+
+  @Test("every evaluation pass reports its image count and time: the baseline and each run")
+  func passesAreTimed() throws {
+    final class Notes: @unchecked Sendable {
+      let lock = NSLock()
+      var lines: [String] = []
+      func add(_ line: String) { lock.withLock { lines.append(line) } }
+    }
+    let notes = Notes()
+    let configuration = StudyConfiguration(kind: .largest, mode: .randomNoise, topK: 1, noiseStd: 1)
+    _ = try study(configuration, runs: 2) { event in
+      if case .note(let text) = event { notes.add(text) }
+    }
+    let count = PipelineTinyRun.trainSize
+    let timed = notes.lines.filter { $0.hasPrefix("train: \(count) images in ") }
+    #expect(timed.count == 3, "\(notes.lines)")
+    #expect(timed.allSatisfy { $0.hasSuffix(" images/s)") })
   }
 
   @Test("activated, zero, k 1: one neuron per target group, text reads back")

@@ -180,9 +180,19 @@ public struct StudyRunner {
   func predict(_ model: any ImageClassifier, data: ExperimentData, split: Split) throws
     -> SplitPredictions
   {
-    try SplitEvaluator.predict(
+    let start = DispatchTime.now().uptimeNanoseconds
+    let predictions = try SplitEvaluator.predict(
       model, loader: data.evaluationLoader(split, batchSize: options.evaluationBatchSize),
       shouldStop: shouldStop)
+    // The time of every pass, so that a study's cost per image can be read off its log
+    // (the first pass over a split includes decoding its images into the crop cache).
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let count = predictions.labels.count
+    onEvent(
+      .note(
+        "\(split): \(count) images in \(String(format: "%.1f", seconds)) s"
+          + " (\(String(format: "%.1f", Double(count) / max(seconds, 1e-9))) images/s)"))
+    return predictions
   }
 
   func accuracies(_ model: any ImageClassifier, data: ExperimentData, split: Split) throws
