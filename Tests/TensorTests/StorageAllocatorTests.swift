@@ -26,6 +26,33 @@ struct StorageAllocatorTests {
     #expect(cache.cachedBytes == 7 * mib && cache.liveBytes == 0)
   }
 
+  @Test("a cached block up to half again as large serves a request and returns at its size")
+  func reuseLarger() {
+    let mib = Self.mib
+    let cache = MappedBlockCache(slackBytes: 64 * mib)
+    let (small, medium, large) = (
+      cache.take(byteCount: 4 * mib), cache.take(byteCount: 5 * mib),
+      cache.take(byteCount: 8 * mib)
+    )
+    for (pointer, size) in [(medium, 5 * mib), (small, 4 * mib), (large, 8 * mib)] {
+      cache.give(pointer, byteCount: size)
+    }
+    // 4.5 MiB: the 5 MiB block is the smallest that holds it (8 is over 1.5x, 4 short).
+    let taken = cache.take(byteCount: 9 * mib / 2)
+    #expect(taken == medium)
+    #expect(cache.liveBytes == 5 * mib && cache.cachedBytes == 12 * mib)
+    // 6 MiB: nothing cached between 6 and 9 MiB but the 8 MiB block.
+    #expect(cache.take(byteCount: 6 * mib) == large)
+    // Given back with the size asked, each is counted at its own.
+    cache.give(taken, byteCount: 9 * mib / 2)
+    cache.give(large, byteCount: 6 * mib)
+    #expect(cache.liveBytes == 0 && cache.cachedBytes == 17 * mib)
+    // 13 MiB fits no cached block: a fresh mapping.
+    let fresh = cache.take(byteCount: 13 * mib)
+    #expect(![small, medium, large].contains(fresh))
+    cache.give(fresh, byteCount: 13 * mib)
+  }
+
   @Test("cached blocks never take the mapped total past the live high-water mark")
   func bound() {
     let mib = Self.mib
