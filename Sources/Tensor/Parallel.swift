@@ -158,7 +158,7 @@ func sumRange(_ x: UnsafePointer<Float>, count: Int) -> Float {
     a0 += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
     i += 16
   }
-  var s = ((a0 + a1) + (a2 + a3)).sum()
+  var s = laneSum((a0 + a1) + (a2 + a3))
   while i < count {
     s += x[i]
     i += 1
@@ -188,7 +188,7 @@ func dotRange(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) 
       ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
     i += 16
   }
-  var s = (a0 + a1).sum()
+  var s = laneSum(a0 + a1)
   while i < count {
     s += x[i] * y[i]
     i += 1

@@ -331,8 +331,8 @@ func layerNormRowBackward(
       dxhat, rx.loadUnaligned(fromByteOffset: j * 4, as: SIMD16<Float>.self) - mu)
     j += 16
   }
-  var sum = sumVector.sum()
-  var sumCentered = sumCenteredVector.sum()
+  var sum = laneSum(sumVector)
+  var sumCentered = laneSum(sumCenteredVector)
   for k in j..<d {
     let dxhat = dy[k] * gamma[k]
     sum += dxhat
@@ -373,7 +373,7 @@ func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, _ count: Int, _ mu: SIMD1
     acc.addProduct(d, d)
     i += 16
   }
-  var s = acc.sum()
+  var s = laneSum(acc)
   while i < count {
     let d = x[i] - mu[0]
     s += d * d
@@ -394,7 +394,7 @@ func sumOfProductsWithDeviation(
     acc.addProduct(UnsafeRawPointer(g + i).loadUnaligned(as: SIMD16<Float>.self), d)
     i += 16
   }
-  var s = acc.sum()
+  var s = laneSum(acc)
   while i < count {
     s += g[i] * (x[i] - mu[0])
     i += 1

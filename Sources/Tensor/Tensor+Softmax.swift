@@ -191,7 +191,7 @@ func softmaxRow(
     if !logarithm { UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: SIMD16<Float>.self) }
     i += 16
   }
-  var total = acc.sum()
+  var total = laneSum(acc)
   while i < d {
     let e = expScalar(x[i] - m)
     total += e

@@ -194,7 +194,7 @@ func conv2dBackwardWeightPlanes(
                     b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
                 }
                 let target = gradWeight + (o0 + i) * depth + p0 + j
-                target.pointee = accumulate ? target.pointee + sum.sum() : sum.sum()
+                target.pointee = accumulate ? target.pointee + laneSum(sum) : laneSum(sum)
               }
             }
           }
