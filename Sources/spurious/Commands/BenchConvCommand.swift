@@ -25,7 +25,7 @@ enum BenchConvCommand: Command {
         help: """
           Which passes to time, comma-separated. inference is the forward as the \
           evaluation path runs it: weights packed once (Winograd-transformed for 3x3 \
-          stride-1 layers of 128 channels and more), bias and ReLU fused; its GFLOPS \
+          stride-1 layers of 64 channels and more), bias and ReLU fused; its GFLOPS \
           count the direct method's operations.
           """),
       .option(
