@@ -34,8 +34,8 @@ import Foundation
 /// inference at batch 32 then cycled its 29-39 MB attention and MLP blocks through
 /// unmap and map in every transformer block: 570 k page faults and about 1.4 s of
 /// system time per batch of 2.5 s. With 256 MiB and blocks up to half again the
-/// request reused, the same run faults 20 k times per batch and does 17.8 rather than
-/// 12.5 images/s; the peaks grew (DeiT-S inference 338 -> 417 MiB, ResNet50 training
+/// request reused, the batches after the first fault fewer than 100 times each and the
+/// run does 16.3-17.8 rather than 12.5 images/s; the peaks grew (DeiT-S inference 338 -> 417 MiB, ResNet50 training
 /// at batch 16 1755 -> 1946 MiB, DeiT-S training at 32 2533 -> 2691 MiB), still under
 /// PyTorch's (BENCHMARKS.md).
 enum StorageAllocator {
