@@ -8,6 +8,9 @@ import Testing
 
 /// The neurons chosen here agree with the reference's selection rules run in PyTorch
 /// (scripts/make_selection_fixtures.py) on a ResNet-shaped state dict read from `.pth`.
+/// The script's `--reference-checkout` runs the reference's own get_largest_neuron and
+/// get_most_activated_neuron on the same tensors and fails unless they choose what
+/// expected.json holds (checked 2026-12-04 against utils/utils.py at cfeba6eb).
 @Suite("Selection against the reference's rules in PyTorch")
 struct ReferenceSelectionTests {
   struct Expected: Decodable {
