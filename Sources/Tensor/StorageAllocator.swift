@@ -35,9 +35,9 @@ import Foundation
 /// unmap and map in every transformer block: 570 k page faults and about 1.4 s of
 /// system time per batch of 2.5 s. With 256 MiB and blocks up to half again the
 /// request reused, the batches after the first fault fewer than 100 times each and the
-/// run does 16.3-17.8 rather than 12.5 images/s; the peaks grew (DeiT-S inference 338 -> 417 MiB, ResNet50 training
-/// at batch 16 1755 -> 1946 MiB, DeiT-S training at 32 2533 -> 2691 MiB), still under
-/// PyTorch's (BENCHMARKS.md).
+/// run does 16.3-17.8 rather than 12.5 images/s. The peaks grew, still under PyTorch's
+/// (BENCHMARKS.md): DeiT-S inference 338 -> 418 MiB, ResNet50 training at batch 16
+/// 1755 -> 1987 MiB, DeiT-S training at batch 32 2533 -> 2681 MiB.
 enum StorageAllocator {
   /// Blocks of at least this many bytes are mapped rather than taken from the heap.
   static let mappedBlockBytes = 1 << 20
