@@ -107,4 +107,44 @@ struct WinogradTests {
       y.weight, shape: [small.outChannels, small.inChannels, 3, 3], pool: KernelTestPools.two)
     #expect(smallPacked.winograd == nil)
   }
+
+  @Test("unpacked weights of 128 to 256 channels: forward and backward-data through Winograd")
+  func unpackedWeights() {
+    // 136 output channels (off the panel height), 9x7 images (partial tiles), 2 images.
+    let g = Conv2dGeometry(
+      batch: 2, inChannels: 128, height: 9, width: 7, outChannels: 136, kernelHeight: 3,
+      kernelWidth: 3, paddingHeight: 1, paddingWidth: 1)
+    #expect(winogradPaysUnpacked(g))
+    let fast = Conv2dTests.run(g, fast: true)
+    let reference = Conv2dTests.run(g, fast: false)
+    for (name, index, terms) in [
+      ("forward", 0, 9 * g.inChannels), ("backwardData", 1, 9 * g.outChannels),
+    ] {
+      let mismatch = Tolerance(absolute: 4e-6 * Float(terms), relative: 1e-4)
+        .firstMismatch(fast[index], reference[index])
+      #expect(mismatch == nil, "\(name): \(mismatch!)")
+    }
+    // The forward is the Winograd kernel's output on freshly transformed weights, bitwise.
+    let x = Conv2dTests.Buffers(g)
+    var u = [Float](
+      repeating: 0, count: winogradPackedCount(outChannels: g.outChannels, inChannels: g.inChannels)
+    )
+    winogradTransformWeights(
+      x.weight, outChannels: g.outChannels, inChannels: g.inChannels, into: &u,
+      pool: KernelTestPools.two)
+    var winograd = [Float](repeating: .nan, count: x.gradOutput.count)
+    conv2dForwardWinograd(
+      g, input: x.input, u: u, bias: x.bias, output: &winograd, epilogue: .none,
+      pool: KernelTestPools.two)
+    #expect(fast[0] == winograd)
+    // Outside 128...256 channels, or strided, the direct kernels run.
+    var narrow = g
+    narrow.inChannels = 64
+    var wide = g
+    wide.outChannels = 512
+    var strided = g
+    strided.strideHeight = 2
+    #expect(!winogradPaysUnpacked(narrow) && !winogradPaysUnpacked(wide))
+    #expect(!winogradPaysUnpacked(strided))
+  }
 }

@@ -162,6 +162,17 @@ func conv2dForwardPlanes(
       g, input: input, u: u, bias: bias, output: output, epilogue: epilogue, pool: pool)
     return
   }
+  if packed == nil, let weight, winogradPaysUnpacked(g) {
+    // Weights that change every call (training): transformed here, each time.
+    let u = KernelScratch.floats(
+      .winogradWeights,
+      count: winogradPackedCount(outChannels: g.outChannels, inChannels: g.inChannels))
+    winogradTransformWeights(
+      weight, outChannels: g.outChannels, inChannels: g.inChannels, into: u, pool: pool)
+    conv2dForwardWinograd(
+      g, input: input, u: u, bias: bias, output: output, epilogue: epilogue, pool: pool)
+    return
+  }
   let depth = plan.depth
   let panels = (g.outChannels + gemmTileRows - 1) / gemmTileRows
 

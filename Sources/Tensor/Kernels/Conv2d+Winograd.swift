@@ -42,6 +42,20 @@ func winogradPays(_ g: Conv2dGeometry) -> Bool {
     && g.outChannels >= winogradMinimumChannels
 }
 
+/// Channels of the convolutions whose weights, not packed beforehand (training: the
+/// forward pass and, through flipped weights, the stride-1 backward-data pass), are
+/// transformed on every call. The transform costs O x C x 36 in Double whatever the
+/// batch: at 512 channels and 7x7 images it takes about as long as the convolution it
+/// saves. At 64 channels, batch 16, Winograd measured no faster than the direct kernel
+/// (172 against 187 GFLOPS); at 128 and 256, 270-281 and 210-214 against 165-187.
+let winogradUnpackedChannels = 128...256
+
+/// Whether a convolution on unpacked weights runs through Winograd.
+func winogradPaysUnpacked(_ g: Conv2dGeometry) -> Bool {
+  winogradApplies(g) && winogradUnpackedChannels.contains(g.inChannels)
+    && winogradUnpackedChannels.contains(g.outChannels)
+}
+
 /// The transformed filters of `weight` `[O, C, 3, 3]` packed for the register tile:
 /// for each element k of the 6x6 tile, the matrix `U_k[o][c]` (element k of
 /// `G g_oc G^T`) packed as `packConvWeights` packs an `[O, C]` matrix. `u` holds

@@ -16,7 +16,7 @@
 enum KernelScratch {
   enum Slot: Int, CaseIterable {
     case gemmPackedA, gemmPackedB, convPlanes, convGrid, convColumns, convWeights, convTile
-    case convOffsets, convFlippedWeights
+    case convOffsets, convFlippedWeights, winogradWeights
   }
 
   /// At least `count` floats of this thread's buffer for `slot`; contents undefined.
