@@ -1,5 +1,6 @@
 // Winograd's minimal filtering F(4x4, 3x3) for 3x3, stride-1, padding-1 convolutions
-// on weights transformed and packed beforehand (inference). Each 4x4 block of outputs
+// on weights transformed and packed beforehand (inference) or on every call (training,
+// 128-256 channels; winogradPaysUnpacked). Each 4x4 block of outputs
 // of channel o is computed from the 6x6 input tile around it as
 //   Y = A^T [ sum over c of (G g_oc G^T) .* (B^T d_c B) ] A,
 // so the 144 multiplications per block and channel pair of the direct method become

@@ -4,12 +4,14 @@
 //   8 x 48 register tile reads in place; for small images (14x14, 7x7) an im2col of a
 //   group of images, so that tiles are not mostly junk. 1x1 stride-1 convolutions of
 //   large images read the input itself. Bias, a residual sum and ReLU are applied as
-//   the outputs are written (Conv2dEpilogue). On weights packed once for inference
-//   (PackedConv2dWeights), 3x3 stride-1 layers of 64 channels and more run Winograd
+//   the outputs are written (Conv2dEpilogue). 3x3 stride-1 layers run Winograd
 //   F(4x4, 3x3) instead (Conv2d+Winograd.swift), the epilogue fused into its output
-//   transform.
-// - backward-data: stride 1 is the forward kernel on gradOutput with flipped weights;
-//   other strides are a GEMM into per-image columns, then col2im.
+//   transform: from 64 channels on weights packed once for inference
+//   (PackedConv2dWeights), from 128 to 256 channels on plain weights (training), whose
+//   transform is then redone on every call.
+// - backward-data: stride 1 is the forward kernel (Winograd included) on gradOutput
+//   with flipped weights; other strides are a GEMM into per-image columns, then
+//   col2im.
 // - backward-weight: 4 x 6 dot-product tiles over the planes (or the im2col group),
 //   image after image.
 // Every output element is computed by one task with its reduction in a fixed order,
