@@ -108,14 +108,24 @@ struct WinogradTests {
     #expect(smallPacked.winograd == nil)
   }
 
-  @Test("unpacked weights of 128 to 256 channels: forward and backward-data through Winograd")
+  @Test("training's opt-in: 128 to 256 channels, forward and backward-data through Winograd")
   func unpackedWeights() {
     // 136 output channels (off the panel height), 9x7 images (partial tiles), 2 images.
     let g = Conv2dGeometry(
       batch: 2, inChannels: 128, height: 9, width: 7, outChannels: 136, kernelHeight: 3,
       kernelWidth: 3, paddingHeight: 1, paddingWidth: 1)
     #expect(winogradPaysUnpacked(g))
-    let fast = Conv2dTests.run(g, fast: true)
+    let x = Conv2dTests.Buffers(g)
+    let pool = KernelTestPools.two
+    var forward = [Float](repeating: .nan, count: x.gradOutput.count)
+    var gradInput = [Float](repeating: .nan, count: x.input.count)
+    conv2dForwardPlanes(
+      g, input: x.input, weight: x.weight, bias: x.bias, output: &forward, pool: pool,
+      winogradUnpacked: true)
+    conv2dBackwardDataFast(
+      g, gradOutput: x.gradOutput, weight: x.weight, gradInput: &gradInput, pool: pool,
+      winogradUnpacked: true)
+    let fast = [forward, gradInput]
     let reference = Conv2dTests.run(g, fast: false)
     for (name, index, terms) in [
       ("forward", 0, 9 * g.inChannels), ("backwardData", 1, 9 * g.outChannels),
@@ -124,8 +134,8 @@ struct WinogradTests {
         .firstMismatch(fast[index], reference[index])
       #expect(mismatch == nil, "\(name): \(mismatch!)")
     }
-    // The forward is the Winograd kernel's output on freshly transformed weights, bitwise.
-    let x = Conv2dTests.Buffers(g)
+    // The forward is the Winograd kernel's output on freshly transformed weights, bitwise;
+    // without the opt-in it is the direct kernel's.
     var u = [Float](
       repeating: 0, count: winogradPackedCount(outChannels: g.outChannels, inChannels: g.inChannels)
     )
@@ -137,6 +147,11 @@ struct WinogradTests {
       g, input: x.input, u: u, bias: x.bias, output: &winograd, epilogue: .none,
       pool: KernelTestPools.two)
     #expect(fast[0] == winograd)
+    var direct = [Float](repeating: .nan, count: x.gradOutput.count)
+    conv2dForwardPlanes(
+      g, input: x.input, weight: x.weight, bias: x.bias, output: &direct, pool: pool,
+      winogradUnpacked: false)
+    #expect(direct != winograd)
     // Outside 128...256 channels, or strided, the direct kernels run.
     var narrow = g
     narrow.inChannels = 64

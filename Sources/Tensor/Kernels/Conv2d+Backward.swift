@@ -13,7 +13,8 @@
 /// `conv2dBackwardData`'s fast path; see the file comment.
 func conv2dBackwardDataFast(
   _ g: Conv2dGeometry, gradOutput: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-  gradInput: UnsafeMutablePointer<Float>, pool: ThreadPool
+  gradInput: UnsafeMutablePointer<Float>, pool: ThreadPool,
+  winogradUnpacked: Bool = winogradInTraining
 ) {
   _ = Conv2dPlan(g)  // validates the geometry
   let (kh, kw) = (g.kernelHeight, g.kernelWidth)
@@ -42,7 +43,8 @@ func conv2dBackwardDataFast(
       paddingHeight: kh - 1 - g.paddingHeight, paddingWidth: kw - 1 - g.paddingWidth)
     assert(transposed.outHeight == g.height && transposed.outWidth == g.width)
     conv2dForwardPlanes(
-      transposed, input: gradOutput, weight: flipped, bias: nil, output: gradInput, pool: pool)
+      transposed, input: gradOutput, weight: flipped, bias: nil, output: gradInput, pool: pool,
+      winogradUnpacked: winogradUnpacked)
     return
   }
 

@@ -150,7 +150,8 @@ public final class PackedConv2dWeights: @unchecked Sendable {
 func conv2dForwardPlanes(
   _ g: Conv2dGeometry, input: UnsafePointer<Float>, weight: UnsafePointer<Float>?,
   packed: PackedConv2dWeights? = nil, bias: UnsafePointer<Float>?,
-  output: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none, pool: ThreadPool
+  output: UnsafeMutablePointer<Float>, epilogue: Conv2dEpilogue = .none, pool: ThreadPool,
+  winogradUnpacked: Bool = winogradInTraining
 ) {
   let plan = Conv2dPlan(g)
   if g.batch == 0 { return }
@@ -162,7 +163,7 @@ func conv2dForwardPlanes(
       g, input: input, u: u, bias: bias, output: output, epilogue: epilogue, pool: pool)
     return
   }
-  if packed == nil, let weight, winogradPaysUnpacked(g) {
+  if packed == nil, winogradUnpacked, let weight, winogradPaysUnpacked(g) {
     // Weights that change every call (training): transformed here, each time.
     let u = KernelScratch.floats(
       .winogradWeights,

@@ -1,6 +1,6 @@
 // Winograd's minimal filtering F(4x4, 3x3) for 3x3, stride-1, padding-1 convolutions
-// on weights transformed and packed beforehand (inference) or on every call (training,
-// 128-256 channels; winogradPaysUnpacked). Each 4x4 block of outputs
+// on weights transformed and packed beforehand (inference) or, if asked for, on every
+// call (training, 128-256 channels; winogradInTraining). Each 4x4 block of outputs
 // of channel o is computed from the 6x6 input tile around it as
 //   Y = A^T [ sum over c of (G g_oc G^T) .* (B^T d_c B) ] A,
 // so the 144 multiplications per block and channel pair of the direct method become
@@ -21,6 +21,8 @@
 // ResNet-like layers (256 channels, He-initialised weights, unit inputs) about 1.6e-5
 // against outputs of magnitude 3, some 40 times the direct method's error, still
 // within 1e-5 of the output's scale.
+
+import Foundation
 
 /// Whether the Winograd path computes `g`: 3x3, stride 1, padding 1.
 func winogradApplies(_ g: Conv2dGeometry) -> Bool {
@@ -43,15 +45,27 @@ func winogradPays(_ g: Conv2dGeometry) -> Bool {
     && g.outChannels >= winogradMinimumChannels
 }
 
-/// Channels of the convolutions whose weights, not packed beforehand (training: the
-/// forward pass and, through flipped weights, the stride-1 backward-data pass), are
-/// transformed on every call. The transform costs O x C x 36 in Double whatever the
-/// batch: at 512 channels and 7x7 images it takes about as long as the convolution it
-/// saves. At 64 channels, batch 16, Winograd measured no faster than the direct kernel
-/// (172 against 187 GFLOPS); at 128 and 256, 270-281 and 210-214 against 165-187.
+/// Whether training uses Winograd too: `SPURIOUS_WINOGRAD_TRAINING=1`. Off by default.
+/// On, the forward pass and the stride-1 backward-data pass of 3x3 layers with 128 to
+/// 256 channels (weights not packed beforehand) run through Winograd, their weights
+/// transformed on every call. ResNet50 training at batch 16 then ran 1.02-1.27x
+/// PyTorch against 0.91-1.01x (BENCHMARKS.md), but its gradients move further from
+/// float64: the worst parameter's relative error in the full-size ResNet50 check went
+/// from within twice PyTorch's own float32 error (6%) to 13%, the median from 0.33% to
+/// 0.75%, because Winograd's larger rounding flips more ReLUs whose input is within
+/// rounding of zero. The reference's GPU runs made the same kind of trade whenever
+/// cuDNN chose Winograd; reproducing PyTorch on a CPU does not, hence the default.
+public let winogradInTraining =
+  ProcessInfo.processInfo.environment["SPURIOUS_WINOGRAD_TRAINING"] == "1"
+
+/// Channels of the convolutions that `winogradInTraining` moves to Winograd. The
+/// transform costs O x C x 36 in Double whatever the batch: at 512 channels and 7x7
+/// images it takes about as long as the convolution it saves. At 64 channels, batch 16,
+/// Winograd measured no faster than the direct kernel (172 against 187 GFLOPS); at 128
+/// and 256, 270-281 and 210-214 against 165-187.
 let winogradUnpackedChannels = 128...256
 
-/// Whether a convolution on unpacked weights runs through Winograd.
+/// Whether a convolution on unpacked weights runs through Winograd when allowed.
 func winogradPaysUnpacked(_ g: Conv2dGeometry) -> Bool {
   winogradApplies(g) && winogradUnpackedChannels.contains(g.inChannels)
     && winogradUnpackedChannels.contains(g.outChannels)

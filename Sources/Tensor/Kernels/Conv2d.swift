@@ -7,8 +7,8 @@
 //   the outputs are written (Conv2dEpilogue). 3x3 stride-1 layers run Winograd
 //   F(4x4, 3x3) instead (Conv2d+Winograd.swift), the epilogue fused into its output
 //   transform: from 64 channels on weights packed once for inference
-//   (PackedConv2dWeights), from 128 to 256 channels on plain weights (training), whose
-//   transform is then redone on every call.
+//   (PackedConv2dWeights); with SPURIOUS_WINOGRAD_TRAINING=1 also from 128 to 256
+//   channels on plain weights (training), transformed on every call.
 // - backward-data: stride 1 is the forward kernel (Winograd included) on gradOutput
 //   with flipped weights; other strides are a GEMM into per-image columns, then
 //   col2im.
