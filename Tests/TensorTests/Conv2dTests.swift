@@ -131,4 +131,35 @@ struct Conv2dTests {
       output: &output)
     #expect(output == [12.5, 21.5, 16.5, 27.5, 45.5, 33.5, 24.5, 39.5, 28.5])
   }
+
+  @Test("weight gradient: tiles short of 6 reduction columns give the per-lane sums, bitwise")
+  func weightGradientEdgeColumns() {
+    // 1x1 on 12x12 images: the input and gradOutput serve as planes and grid directly.
+    // 10 input channels are one full tile of 6 reduction columns and an edge of 4.
+    let g = Self.geometry(3, 10, 12, 12, 8, kernel: (1, 1))
+    let x = Buffers(g)
+    var gradWeight = [Float](repeating: .nan, count: x.weight.count)
+    conv2dBackwardWeight(
+      g, input: x.input, gradOutput: x.gradOutput, gradWeight: &gradWeight,
+      pool: KernelTestPools.two)
+    // Every dot product as the tile computes it: lane-wise multiply-adds over the image,
+    // the lanes summed, then image after image.
+    let pixels = 144
+    var expected = [Float](repeating: 0, count: x.weight.count)
+    for o in 0..<8 {
+      for c in 0..<10 {
+        for n in 0..<3 {
+          var sum = SIMD16<Float>()
+          for v in 0..<(pixels / 16) {
+            let a = (n * 8 + o) * pixels + 16 * v
+            let b = (n * 10 + c) * pixels + 16 * v
+            sum.addProduct(
+              SIMD16(x.gradOutput[a..<(a + 16)]), SIMD16(x.input[b..<(b + 16)]))
+          }
+          expected[o * 10 + c] = n == 0 ? laneSum(sum) : expected[o * 10 + c] + laneSum(sum)
+        }
+      }
+    }
+    #expect(gradWeight == expected)
+  }
 }

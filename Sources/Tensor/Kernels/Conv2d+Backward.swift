@@ -184,6 +184,17 @@ func conv2dBackwardWeightPlanes(
                 outStride: depth, accumulate: accumulate)
               continue
             }
+            if rows == convWeightTileRows {
+              // Fewer than 6 reduction columns (depth 64 = 10 x 6 + 4): the full tile on
+              // the last column repeated, kept where valid. Each dot product is computed
+              // as in any full tile, so the values are those of the loop below, bitwise,
+              // at the full tile's speed rather than one latency-bound chain at a time.
+              edgeTile(
+                columns: columns, vectors: vectors, grads: grads + o0 * gridStride,
+                gradStride: gridStride, planes: planes, offsets: offsets + p0,
+                out: gradWeight + o0 * depth + p0, outStride: depth, accumulate: accumulate)
+              continue
+            }
             // Edge tile: one dot product at a time, same lane order as the full tile.
             for i in 0..<rows {
               for j in 0..<columns {
@@ -200,6 +211,33 @@ func conv2dBackwardWeightPlanes(
               }
             }
           }
+        }
+      }
+    }
+  }
+}
+
+/// `convWeightGradientTile` for 4 rows and `columns` < 6 reduction columns: the
+/// missing columns repeat the last one, and only the valid results are written.
+private func edgeTile(
+  columns: Int, vectors: Int, grads: UnsafePointer<Float>, gradStride: Int,
+  planes: UnsafePointer<Float>, offsets: UnsafePointer<Int>, out: UnsafeMutablePointer<Float>,
+  outStride: Int, accumulate: Bool
+) {
+  withUnsafeTemporaryAllocation(of: Int.self, capacity: convWeightTileColumns) { padded in
+    for j in 0..<convWeightTileColumns { padded[j] = offsets[min(j, columns - 1)] }
+    withUnsafeTemporaryAllocation(
+      of: Float.self, capacity: convWeightTileRows * convWeightTileColumns
+    ) { block in
+      convWeightGradientTile(
+        vectors: vectors, grads: grads, gradStride: gradStride, planes: planes,
+        offsets: UnsafePointer(padded.baseAddress!), out: block.baseAddress!,
+        outStride: convWeightTileColumns, accumulate: false)
+      for i in 0..<convWeightTileRows {
+        for j in 0..<columns {
+          let value = block[i * convWeightTileColumns + j]
+          let target = out + i * outStride + j
+          target.pointee = accumulate ? target.pointee + value : value
         }
       }
     }
