@@ -193,18 +193,22 @@ struct WinogradLayout {
     (height, width) = (g.height, g.width)
   }
 
+  /// Tile `t`'s image and its row and column among the image's tiles.
+  private func position(_ t: Int) -> (image: Int, ty: Int, tx: Int) {
+    let r = t % tilesPerImage
+    return (t / tilesPerImage, r / tileColumns, r % tileColumns)
+  }
+
   /// Where tile `t` starts in its image's padded plane (row 4 ty, column 4 tx).
   func paddedOffset(_ t: Int) -> Int {
-    let (image, r) = (t / tilesPerImage, t % tilesPerImage)
-    let (ty, tx) = (r / tileColumns, r % tileColumns)
+    let (image, ty, tx) = position(t)
     return image * paddedPlane + 4 * ty * planeWidth + 4 * tx
   }
 
   /// Where tile `t`'s first output lies in a channel of its image, images
   /// `imageOutputs` floats apart.
   func outputOffset(_ t: Int, imageOutputs: Int) -> Int {
-    let (image, r) = (t / tilesPerImage, t % tilesPerImage)
-    let (ty, tx) = (r / tileColumns, r % tileColumns)
+    let (image, ty, tx) = position(t)
     return image * imageOutputs + 4 * ty * width + 4 * tx
   }
 
@@ -212,8 +216,7 @@ struct WinogradLayout {
   /// the last row and column of tiles hang over the edge when the size is not a
   /// multiple of 4.
   func extent(_ t: Int) -> Int {
-    let r = t % tilesPerImage
-    let (ty, tx) = (r / tileColumns, r % tileColumns)
+    let (_, ty, tx) = position(t)
     return 8 * min(4, height - 4 * ty) + min(4, width - 4 * tx)
   }
 }
@@ -432,7 +435,7 @@ private func winogradOutputTransform(
             return
           }
           let (rows, columns) = (extent / 8 - i, extent % 8)
-          for j in 0..<min(4, columns) {
+          for j in 0..<columns {
             if rows > 0 { epilogue.store(value[j], into: output, at: offset + j) }
             if rows > 1 { epilogue.store(value[4 + j], into: output, at: offset + width + j) }
           }
