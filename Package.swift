@@ -21,8 +21,12 @@ let package = Package(
     .executable(name: "spurious", targets: ["spurious"])
   ],
   targets: [
+    // Software prefetch through the compiler's Builtin module: one file built with
+    // -parse-stdlib, the only way to reach llvm.prefetch from Swift.
+    .target(
+      name: "CacheHints", swiftSettings: cpuFlags + [.unsafeFlags(["-parse-stdlib"])]),
     // Float32 tensors, reverse-mode autograd, SIMD kernels, thread pool, RNG.
-    .target(name: "Tensor", swiftSettings: cpuFlags),
+    .target(name: "Tensor", dependencies: ["CacheHints"], swiftSettings: cpuFlags),
     // PyTorch .pth (legacy and zip) and safetensors, read without executing anything.
     .target(name: "Checkpoints", swiftSettings: cpuFlags),
     // ResNet50 and DeiT/ViT with PyTorch state-dict names.
