@@ -33,6 +33,11 @@ struct Conv2dTests {
     geometry(1, 30, 6, 6, 10, kernel: (3, 3), padding: (1, 1)),
     geometry(3, 11, 9, 10, 13, kernel: (3, 3), stride: (2, 1), padding: (1, 1)),
     geometry(1, 1, 1, 1, 1, kernel: (1, 1)),
+    // Same-width stride 1 on grouped im2col: shifts of 2 across row edges, a kernel
+    // wider than the image, a padding of 1 on a 5-wide 5x5 kernel (output narrower).
+    geometry(3, 3, 6, 5, 4, kernel: (5, 5), padding: (2, 2)),
+    geometry(2, 2, 3, 2, 3, kernel: (3, 5), padding: (1, 2)),
+    geometry(2, 2, 6, 6, 3, kernel: (5, 5), padding: (1, 1)),
     // Large enough for phase planes rather than grouped im2col (see `planeGeometries`).
     geometry(1, 2, 20, 22, 3, kernel: (3, 3), padding: (1, 1)),
     geometry(3, 3, 30, 29, 5, kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
@@ -48,7 +53,7 @@ struct Conv2dTests {
   @Test("both strategies are exercised: planes for large images, im2col groups for small")
   func strategies() {
     for g in Self.planeGeometries { #expect(Conv2dPlan(g).imagesPerGroup == nil, "\(g)") }
-    for g in [0, 1, 4, 12].map({ Self.geometries[$0] }) {
+    for g in [0, 1, 4, 12, 13, 14, 15].map({ Self.geometries[$0] }) {
       #expect(Conv2dPlan(g).imagesPerGroup != nil, "\(g)")
     }
   }

@@ -273,7 +273,7 @@ private func conv2dForwardGrouped(
         .convGrid, count: panelRange.count * gemmTileRows * convStripTiles * gemmTileColumns)
       convStripSweep(
         depth: depth, packedWeights: packedWeights, panels: panelRange, panelCount: panels,
-        b: columns, rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid
+        b: columns, rowOffsets: rowOffsets, tiles: 0..<tiles, grid: grid, prefetchNextStrip: true
       ) { columns, grid, gridStride in
         layout.write(
           columns: columns, grid: grid, gridStride: gridStride, panels: panelRange,
@@ -296,11 +296,13 @@ let convStripTiles = 4
 /// in blocks of `convDepthBlock`, outermost: a tile's B rows for one block are reused
 /// from L1 by every panel. `grid` holds `panels.count * 8 * convStripTiles * 48` floats.
 ///
-/// `prefetchNextStrip` (for B read in place from a feature map, whose rows are many
-/// short runs a plane apart) asks for the next strip's rows while this one computes:
+/// `prefetchNextStrip` (for B read in place from a feature map or from an im2col
+/// matrix larger than L2, whose rows are many short runs far apart) asks for the next
+/// strip's rows while this one computes:
 /// the hardware prefetchers do not follow 96 streams at once, and the first panel of
 /// each tile stalled on them. 1x1 forward at batch 32, 2 threads: 56x56 64 -> 64
-/// 104-123 -> 134-141 GFLOPS, 256 -> 64 144-154 -> 156-162.
+/// 104-123 -> 134-141 GFLOPS, 256 -> 64 144-154 -> 156-162; 3x3 512 at 7x7 (grouped
+/// im2col) 168 -> 170.
 @inline(__always)
 func convStripSweep(
   depth: Int, packedWeights: UnsafePointer<Float>, panels: Range<Int>, panelCount: Int,

@@ -92,6 +92,10 @@ struct Conv2dPlan {
           for (index, n) in images.enumerated() {
             let source = input + (n * g.inChannels + c) * g.height * g.width
             let target = row + index * pixels
+            if sameWidthStrideOne {
+              fillTapSameWidth(source: source, ky: ky, kx: kx, into: target)
+              continue
+            }
             for oy in 0..<outHeight {
               let iy = oy * g.strideHeight - g.paddingHeight + ky
               let line = target + oy * outWidth
@@ -121,6 +125,50 @@ struct Conv2dPlan {
           p += 1
         }
       }
+    }
+  }
+
+  /// Stride 1 and an output as wide as the input (the 3x3 "same" convolutions of the
+  /// 7x7 stage): an im2col row is then the channel itself shifted by one constant.
+  private var sameWidthStrideOne: Bool {
+    geometry.strideHeight == 1 && geometry.strideWidth == 1 && outWidth == geometry.width
+  }
+
+  /// One image's im2col row of tap `(ky, kx)` when `sameWidthStrideOne`: output pixel
+  /// (oy, ox) takes input (oy + ky - padding, ox + kx - padding), which for the rows
+  /// inside the input is the channel read at one constant shift, so the valid rows are
+  /// one copy (not a call per 7-float row), after which the columns that the shift
+  /// carried across a row edge are zeroed.
+  private func fillTapSameWidth(
+    source: UnsafePointer<Float>, ky: Int, kx: Int, into target: UnsafeMutablePointer<Float>
+  ) {
+    let g = geometry
+    let width = outWidth
+    let shiftRows = ky - g.paddingHeight
+    let shiftColumns = kx - g.paddingWidth
+    // Output rows whose input row oy + shiftRows lies inside the input.
+    let firstRow = min(outHeight, max(0, -shiftRows))
+    let endRow = max(firstRow, min(outHeight, g.height - shiftRows))
+    target.update(repeating: 0, count: firstRow * width)
+    (target + endRow * width).update(repeating: 0, count: (outHeight - endRow) * width)
+    if firstRow == endRow { return }
+    // Block element j reads the channel at `start + j`; clip to the channel.
+    let count = (endRow - firstRow) * width
+    let start = (firstRow + shiftRows) * width + shiftColumns
+    let low = min(count, max(0, -start))
+    let high = max(low, min(count, g.height * g.width - start))
+    let block = target + firstRow * width
+    block.update(repeating: 0, count: low)
+    (block + low).update(from: source + start + low, count: high - low)
+    (block + high).update(repeating: 0, count: count - high)
+    // Columns ox with ox + shiftColumns outside 0..<width read a neighbouring row.
+    let validLow = min(width, max(0, -shiftColumns))
+    let validHigh = max(validLow, min(width, width - shiftColumns))
+    if validLow == 0 && validHigh == width { return }
+    for r in 0..<(endRow - firstRow) {
+      let line = block + r * width
+      for ox in 0..<validLow { line[ox] = 0 }
+      for ox in validHigh..<width { line[ox] = 0 }
     }
   }
 
