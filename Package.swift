@@ -16,7 +16,7 @@ let cpuFlags: [SwiftSetting] =
 
 let package = Package(
   name: "spurious",
-  platforms: [.macOS(.v13)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "spurious", targets: ["spurious"])
   ],
