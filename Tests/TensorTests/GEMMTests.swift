@@ -47,11 +47,11 @@ struct GEMMTests {
     return c
   }
 
-  /// Sizes around the 8 x 48 tile, the 96-row block, the 384-deep block and the
+  /// Sizes around the 8 x 48 tile, the 96-row block, the 512-deep block and the
   /// 1536-column panel; (101, 103, 263) is big enough to take the threaded path.
   static let shapes: [(Int, Int, Int)] = [
-    (1, 1, 1), (1, 7, 3), (5, 1, 2), (7, 5, 3), (9, 49, 17), (13, 47, 29), (8, 48, 384),
-    (97, 50, 385), (3, 1537, 5), (101, 103, 263), (17, 60, 800),
+    (1, 1, 1), (1, 7, 3), (5, 1, 2), (7, 5, 3), (9, 49, 17), (13, 47, 29), (8, 48, 512),
+    (97, 50, 513), (3, 1537, 5), (101, 103, 263), (17, 60, 1100),
   ]
 
   @Test(

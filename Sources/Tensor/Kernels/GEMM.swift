@@ -7,12 +7,14 @@
 // with the reduction in a fixed order, so results do not depend on the thread count.
 // Figures and commands: BENCHMARKS.md.
 
-/// Reduction steps per packed block: an 8 x 384 micro-panel of A (12 KiB) stays in L1
-/// while a 384 x 48 micro-panel of B (72 KiB) streams from L2. Fewer, longer blocks
-/// mean fewer passes of C through memory: 384 measured 3-9% above 256 at 1024^3 and
-/// 2048^3 on one thread (BENCHMARKS.md, "Earlier tuning").
-let gemmDepthBlock = 384
-/// Rows of A per task: a 96 x 384 block (144 KiB) stays in L2.
+/// Reduction steps per packed block: an 8 x 512 micro-panel of A (16 KiB) stays in L1
+/// while a 512 x 48 micro-panel of B (96 KiB) streams from L2. Fewer, longer blocks
+/// mean fewer passes of C through memory and fewer fork-joins: 384 measured 3-9%
+/// above 256 at 1024^3 and 2048^3 on one thread (BENCHMARKS.md, "Earlier tuning"),
+/// and 512 0-3% above 384 on two threads at every shape of `spurious bench gemm`, 3%
+/// at 512^3, which it computes in one block (193.7 -> 199 GFLOPS).
+let gemmDepthBlock = 512
+/// Rows of A per task: a 96 x 512 block (192 KiB) stays in L2.
 let gemmRowBlock = 96
 /// Columns of B per shared packed panel (at most 1.5 MiB, in L3).
 let gemmColumnBlock = 32 * gemmTileColumns
