@@ -167,4 +167,28 @@ struct Conv2dTests {
     }
     #expect(gradWeight == expected)
   }
+
+  @Test("col2im through phase planes gives bitwise the naive scatter's result")
+  func col2imPhasedMatchesTwin() {
+    // Strides 2 and 3, paddings 0..3, odd sizes, a 1x1 stride 2 that touches one phase
+    // only, padding beyond the kernel, and the stem's 7x7 stride 2 on a small image.
+    let shapes = [
+      Self.geometry(2, 3, 9, 11, 4, kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+      Self.geometry(1, 2, 7, 7, 3, kernel: (1, 1), stride: (2, 2)),
+      Self.geometry(1, 3, 13, 12, 2, kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+      Self.geometry(1, 2, 10, 8, 2, kernel: (3, 2), stride: (3, 2), padding: (2, 1)),
+      Self.geometry(1, 1, 5, 6, 1, kernel: (1, 1), stride: (2, 3), padding: (2, 2)),
+    ]
+    for g in shapes {
+      let rows = g.inChannels * g.kernelHeight * g.kernelWidth
+      let columns = kernelTestValues(rows * g.outHeight * g.outWidth, seed: 31)
+      let imageCount = g.inChannels * g.height * g.width
+      var naive = [Float](repeating: .nan, count: imageCount)
+      var phased = [Float](repeating: .nan, count: imageCount)
+      var phases = [Float](repeating: .nan, count: Col2imPhases(g).count)
+      col2imReference(g, columns: columns, image: &naive)
+      col2imPhased(g, columns: columns, image: &phased, phases: &phases)
+      #expect(phased == naive, "\(g)")
+    }
+  }
 }

@@ -3,7 +3,8 @@
 // Data gradient, stride 1: the transposed convolution is a forward convolution of
 // gradOutput with the weights flipped in space and swapped in/out channels, padding
 // kernel - 1 - padding, so it runs on the forward kernel. Other strides: per image,
-// columns[C*kh*kw, OH*OW] = W^T x gradOutput (GEMM), then scattered back (col2im).
+// columns[C*kh*kw, OH*OW] = W^T x gradOutput (GEMM), then added back onto the image
+// through phase planes (col2im, Conv2d+Col2im.swift).
 //
 // Weight gradient: on phase planes (Conv2dPlan), gradWeight[o, (c, ky, kx)] is the dot
 // product of gradOutput row o (laid on the grid, junk columns zero) with the plane row
@@ -56,24 +57,10 @@ func conv2dBackwardDataFast(
       transposeA: true, transposeB: false, m: depth, n: pixels, k: g.outChannels, alpha: 1,
       a: weight, lda: depth, b: gradOutput + n * g.outChannels * pixels, ldb: pixels,
       beta: 0, c: columns, ldc: pixels, pool: pool)
-    let image = gradInput + n * g.inChannels * g.height * g.width
-    image.update(repeating: 0, count: g.inChannels * g.height * g.width)
-    for c in 0..<g.inChannels {
-      let plane = image + c * g.height * g.width
-      for ky in 0..<kh {
-        for kx in 0..<kw {
-          let row = columns + ((c * kh + ky) * kw + kx) * pixels
-          for oy in 0..<g.outHeight {
-            let iy = oy * g.strideHeight - g.paddingHeight + ky
-            if iy < 0 || iy >= g.height { continue }
-            for ox in 0..<g.outWidth {
-              let ix = ox * g.strideWidth - g.paddingWidth + kx
-              if ix >= 0 && ix < g.width { plane[iy * g.width + ix] += row[oy * g.outWidth + ox] }
-            }
-          }
-        }
-      }
-    }
+    let phases = KernelScratch.floats(.convPhases, count: Col2imPhases(g).count)
+    col2imPhased(
+      g, columns: columns, image: gradInput + n * g.inChannels * g.height * g.width,
+      phases: phases)
   }
 }
 

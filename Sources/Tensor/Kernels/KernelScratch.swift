@@ -16,7 +16,7 @@
 enum KernelScratch {
   enum Slot: Int, CaseIterable {
     case gemmPackedA, gemmPackedB, convPlanes, convGrid, convColumns, convWeights, convTile
-    case convOffsets, convFlippedWeights, winogradWeights
+    case convOffsets, convFlippedWeights, winogradWeights, convPhases
   }
 
   /// At least `count` floats of this thread's buffer for `slot`; contents undefined.
