@@ -79,12 +79,22 @@ func conv2dBackwardWeightPlanes(
   // The input serves as planes and gradOutput as grid when no junk or tail exists.
   let direct = plan.direct && plan.gridCount % 16 == 0 && plan.imagesPerGroup == nil
   let outPixels = plan.outHeight * plan.outWidth
-  // One step per image on planes, or per group of small images on im2col columns.
-  let imagesPerStep = plan.imagesPerGroup ?? 1
+  // Planes of grids short of `convWeightStackPositions` hold several images one after
+  // another ("stacked"), each tile's dot products running on through all of them.
+  let planeGridStride = (plan.gridCount + 15) / 16 * 16
+  let stack =
+    direct || plan.imagesPerGroup != nil
+    ? 1 : max(1, min(g.batch, convWeightStackPositions / planeGridStride))
+  // One step per stack of images on planes, or per group of small images on im2col
+  // columns.
+  let imagesPerStep = plan.imagesPerGroup ?? stack
   let steps = (g.batch + imagesPerStep - 1) / imagesPerStep
   let maxImages = (g.batch + steps - 1) / steps
   let gridCount = plan.imagesPerGroup == nil ? plan.gridCount : maxImages * outPixels
   let gridStride = (gridCount + 15) / 16 * 16
+  // Floats from one stacked image's planes, and grid, to the next.
+  let planeStride = (plan.bufferCount + 15) / 16 * 16
+  let gridImageStride = outChannels * gridStride
 
   let offsets = UnsafeMutableRawPointer(KernelScratch.floats(.convOffsets, count: 2 * depth))
     .bindMemory(to: Int.self, capacity: depth)
@@ -93,9 +103,10 @@ func conv2dBackwardWeightPlanes(
   } else {
     for p in 0..<depth { offsets[p] = p * gridStride }
   }
-  let sourceCount = plan.imagesPerGroup == nil ? plan.bufferCount : depth * gridStride
+  let sourceCount = plan.imagesPerGroup == nil ? stack * planeStride : depth * gridStride
   let sourceBuffer = direct ? nil : KernelScratch.floats(.convPlanes, count: sourceCount)
-  let gridBuffer = direct ? nil : KernelScratch.floats(.convGrid, count: outChannels * gridStride)
+  let gridBuffer =
+    direct ? nil : KernelScratch.floats(.convGrid, count: maxImages * gridImageStride)
 
   // Tasks own a range of reduction columns and a range of output channels; inside, 8
   // column blocks (48 rows of planes) at a time meet every row block of the gradient,
@@ -115,40 +126,52 @@ func conv2dBackwardWeightPlanes(
     if let sourceBuffer, let gridBuffer {
       let source = grads
       let image = planes
-      let grouped = plan.imagesPerGroup != nil
-      vectors = grouped ? (images * outPixels + 15) / 16 : vectors
-      pool.parallelFor(g.inChannels + outChannels) { item in
-        if item < g.inChannels {
-          if grouped {
+      if plan.imagesPerGroup != nil {
+        vectors = (images * outPixels + 15) / 16
+        pool.parallelFor(g.inChannels + outChannels) { item in
+          if item < g.inChannels {
             plan.fillColumns(
               input: input, images: first..<(first + images), channels: item..<(item + 1),
               stride: gridStride, into: sourceBuffer)
-          } else {
-            plan.fillPlanes(image: image, channels: item..<(item + 1), into: sourceBuffer)
+            return
           }
-          return
+          // Gradient row o with the images side by side, zero past the end.
+          let o = item - g.inChannels
+          let row = gridBuffer + o * gridStride
+          row.update(repeating: 0, count: gridStride)
+          for image in 0..<images {
+            (row + image * outPixels).update(
+              from: source + (image * outChannels + o) * outPixels, count: outPixels)
+          }
         }
-        // Gradient row o on the grid (or the images side by side): zero in junk
-        // columns and past the end.
-        let o = item - g.inChannels
-        let row = gridBuffer + o * gridStride
-        row.update(repeating: 0, count: gridStride)
-        for image in 0..<images {
-          let from = source + (image * outChannels + o) * outPixels
-          if grouped {
-            (row + image * outPixels).update(from: from, count: outPixels)
-            continue
+      } else {
+        let items = g.inChannels + outChannels
+        pool.parallelFor(images * items) { task in
+          let (stacked, item) = task.quotientAndRemainder(dividingBy: items)
+          if item < g.inChannels {
+            plan.fillPlanes(
+              image: image + stacked * g.inChannels * g.height * g.width,
+              channels: item..<(item + 1), into: sourceBuffer + stacked * planeStride)
+            if item == 0 { plan.zeroSlack(sourceBuffer + stacked * planeStride) }
+            return
           }
+          // Gradient row o on the grid: zero in junk columns and past the end.
+          let o = item - g.inChannels
+          let row = gridBuffer + stacked * gridImageStride + o * gridStride
+          let from = source + (stacked * outChannels + o) * outPixels
+          row.update(repeating: 0, count: gridStride)
           for y in 0..<plan.outHeight {
             (row + y * plan.planeWidth).update(
               from: from + y * plan.outWidth, count: plan.outWidth)
           }
         }
       }
-      if !grouped { plan.zeroSlack(sourceBuffer) }
       planes = UnsafePointer(sourceBuffer)
       grads = UnsafePointer(gridBuffer)
     }
+    let stacked = ConvWeightStack(
+      images: plan.imagesPerGroup == nil && !direct ? images : 1,
+      gradStride: gridImageStride, planeStride: planeStride)
 
     let accumulate = step > 0
     pool.parallelFor(columnGroups * rowGroups) { task in
@@ -167,8 +190,8 @@ func conv2dBackwardWeightPlanes(
             if rows == convWeightTileRows && columns == convWeightTileColumns {
               convWeightGradientTile(
                 vectors: vectors, grads: grads + o0 * gridStride, gradStride: gridStride,
-                planes: planes, offsets: offsets + p0, out: gradWeight + o0 * depth + p0,
-                outStride: depth, accumulate: accumulate)
+                planes: planes, offsets: offsets + p0, stack: stacked,
+                out: gradWeight + o0 * depth + p0, outStride: depth, accumulate: accumulate)
               continue
             }
             if rows == convWeightTileRows {
@@ -178,20 +201,24 @@ func conv2dBackwardWeightPlanes(
               // at the full tile's speed rather than one latency-bound chain at a time.
               edgeTile(
                 columns: columns, vectors: vectors, grads: grads + o0 * gridStride,
-                gradStride: gridStride, planes: planes, offsets: offsets + p0,
+                gradStride: gridStride, planes: planes, offsets: offsets + p0, stack: stacked,
                 out: gradWeight + o0 * depth + p0, outStride: depth, accumulate: accumulate)
               continue
             }
             // Edge tile: one dot product at a time, same lane order as the full tile.
             for i in 0..<rows {
               for j in 0..<columns {
-                let a = UnsafeRawPointer(grads + (o0 + i) * gridStride)
-                let b = UnsafeRawPointer(planes + offsets[p0 + j])
                 var sum = SIMD16<Float>()
-                for v in 0..<vectors {
-                  sum.addProduct(
-                    a.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self),
-                    b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
+                for image in 0..<stacked.images {
+                  let a = UnsafeRawPointer(
+                    grads + image * stacked.gradStride + (o0 + i) * gridStride)
+                  let b = UnsafeRawPointer(
+                    planes + image * stacked.planeStride + offsets[p0 + j])
+                  for v in 0..<vectors {
+                    sum.addProduct(
+                      a.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self),
+                      b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
+                  }
                 }
                 let target = gradWeight + (o0 + i) * depth + p0 + j
                 target.pointee = accumulate ? target.pointee + laneSum(sum) : laneSum(sum)
@@ -208,8 +235,8 @@ func conv2dBackwardWeightPlanes(
 /// missing columns repeat the last one, and only the valid results are written.
 private func edgeTile(
   columns: Int, vectors: Int, grads: UnsafePointer<Float>, gradStride: Int,
-  planes: UnsafePointer<Float>, offsets: UnsafePointer<Int>, out: UnsafeMutablePointer<Float>,
-  outStride: Int, accumulate: Bool
+  planes: UnsafePointer<Float>, offsets: UnsafePointer<Int>, stack: ConvWeightStack,
+  out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool
 ) {
   withUnsafeTemporaryAllocation(of: Int.self, capacity: convWeightTileColumns) { padded in
     for j in 0..<convWeightTileColumns { padded[j] = offsets[min(j, columns - 1)] }
@@ -218,7 +245,7 @@ private func edgeTile(
     ) { block in
       convWeightGradientTile(
         vectors: vectors, grads: grads, gradStride: gradStride, planes: planes,
-        offsets: UnsafePointer(padded.baseAddress!), out: block.baseAddress!,
+        offsets: UnsafePointer(padded.baseAddress!), stack: stack, out: block.baseAddress!,
         outStride: convWeightTileColumns, accumulate: false)
       for i in 0..<convWeightTileRows {
         for j in 0..<columns {

@@ -9,25 +9,36 @@ let convWeightTileRows = 4
 /// Columns (reduction rows c, ky, kx) of the weight-gradient tile.
 let convWeightTileColumns = 6
 
-/// `out[i, j] (+)= sum over v < 16 * vectors of grads[i * gradStride + v] *
-/// planes[offsets[j] + v]` for i < 4, j < 6; `out` rows are `outStride` apart. Adds to
-/// `out` when `accumulate`, else overwrites.
+/// How many grid positions the weight gradient stacks: images whose planes are smaller
+/// are laid one after another, up to this many positions, and each dot product runs
+/// on through all of them before its lanes are summed. At 14x14 an image gives a dot
+/// product 14 vectors long, and summing the 24 results' lanes after each image cost
+/// about 40% of the tile's multiply-adds. Batch 32, 2 threads: 3x3 256 at 14x14
+/// 101-110 -> 153-168 GFLOPS, 3x3 stride 2 256 at 28x28 93-95 -> 128-136, 3x3 128 at
+/// 28x28 154-167 -> 166-174 (1024 positions gained less, 4096 no more).
+let convWeightStackPositions = 2048
+
+/// Several images laid out alike one after another: image `n`'s gradient rows start
+/// `n * gradStride` floats after image 0's, its planes `n * planeStride`.
+struct ConvWeightStack {
+  var images = 1
+  var gradStride = 0
+  var planeStride = 0
+
+  static let single = ConvWeightStack()
+}
+
+/// `out[i, j] (+)= sum over images n of (sum over v < 16 * vectors of
+/// grads[n * stack.gradStride + i * gradStride + v] *
+/// planes[n * stack.planeStride + offsets[j] + v])` for i < 4, j < 6, the lanes summed
+/// once after the last image; `out` rows are `outStride` apart. Adds to `out` when
+/// `accumulate`, else overwrites.
 @inline(__always)
 func convWeightGradientTile(
   vectors: Int, grads: UnsafePointer<Float>, gradStride: Int, planes: UnsafePointer<Float>,
-  offsets: UnsafePointer<Int>, out: UnsafeMutablePointer<Float>, outStride: Int,
-  accumulate: Bool
+  offsets: UnsafePointer<Int>, stack: ConvWeightStack = .single,
+  out: UnsafeMutablePointer<Float>, outStride: Int, accumulate: Bool
 ) {
-  let g0 = UnsafeRawPointer(grads + 0 * gradStride)
-  let g1 = UnsafeRawPointer(grads + 1 * gradStride)
-  let g2 = UnsafeRawPointer(grads + 2 * gradStride)
-  let g3 = UnsafeRawPointer(grads + 3 * gradStride)
-  let q0 = UnsafeRawPointer(planes + offsets[0])
-  let q1 = UnsafeRawPointer(planes + offsets[1])
-  let q2 = UnsafeRawPointer(planes + offsets[2])
-  let q3 = UnsafeRawPointer(planes + offsets[3])
-  let q4 = UnsafeRawPointer(planes + offsets[4])
-  let q5 = UnsafeRawPointer(planes + offsets[5])
   var c00 = SIMD16<Float>()
   var c01 = SIMD16<Float>()
   var c02 = SIMD16<Float>()
@@ -52,42 +63,55 @@ func convWeightGradientTile(
   var c33 = SIMD16<Float>()
   var c34 = SIMD16<Float>()
   var c35 = SIMD16<Float>()
-  for v in 0..<vectors {
-    let offset = 64 * v
-    let a0 = g0.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    let a1 = g1.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    let a2 = g2.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    let a3 = g3.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    let b0 = q0.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    c00.addProduct(a0, b0)
-    c10.addProduct(a1, b0)
-    c20.addProduct(a2, b0)
-    c30.addProduct(a3, b0)
-    let b1 = q1.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    c01.addProduct(a0, b1)
-    c11.addProduct(a1, b1)
-    c21.addProduct(a2, b1)
-    c31.addProduct(a3, b1)
-    let b2 = q2.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    c02.addProduct(a0, b2)
-    c12.addProduct(a1, b2)
-    c22.addProduct(a2, b2)
-    c32.addProduct(a3, b2)
-    let b3 = q3.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    c03.addProduct(a0, b3)
-    c13.addProduct(a1, b3)
-    c23.addProduct(a2, b3)
-    c33.addProduct(a3, b3)
-    let b4 = q4.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    c04.addProduct(a0, b4)
-    c14.addProduct(a1, b4)
-    c24.addProduct(a2, b4)
-    c34.addProduct(a3, b4)
-    let b5 = q5.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
-    c05.addProduct(a0, b5)
-    c15.addProduct(a1, b5)
-    c25.addProduct(a2, b5)
-    c35.addProduct(a3, b5)
+  for image in 0..<stack.images {
+    let g0 = UnsafeRawPointer(grads + image * stack.gradStride + 0 * gradStride)
+    let g1 = UnsafeRawPointer(grads + image * stack.gradStride + 1 * gradStride)
+    let g2 = UnsafeRawPointer(grads + image * stack.gradStride + 2 * gradStride)
+    let g3 = UnsafeRawPointer(grads + image * stack.gradStride + 3 * gradStride)
+    let imagePlanes = planes + image * stack.planeStride
+    let q0 = UnsafeRawPointer(imagePlanes + offsets[0])
+    let q1 = UnsafeRawPointer(imagePlanes + offsets[1])
+    let q2 = UnsafeRawPointer(imagePlanes + offsets[2])
+    let q3 = UnsafeRawPointer(imagePlanes + offsets[3])
+    let q4 = UnsafeRawPointer(imagePlanes + offsets[4])
+    let q5 = UnsafeRawPointer(imagePlanes + offsets[5])
+    for v in 0..<vectors {
+      let offset = 64 * v
+      let a0 = g0.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      let a1 = g1.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      let a2 = g2.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      let a3 = g3.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      let b0 = q0.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      c00.addProduct(a0, b0)
+      c10.addProduct(a1, b0)
+      c20.addProduct(a2, b0)
+      c30.addProduct(a3, b0)
+      let b1 = q1.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      c01.addProduct(a0, b1)
+      c11.addProduct(a1, b1)
+      c21.addProduct(a2, b1)
+      c31.addProduct(a3, b1)
+      let b2 = q2.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      c02.addProduct(a0, b2)
+      c12.addProduct(a1, b2)
+      c22.addProduct(a2, b2)
+      c32.addProduct(a3, b2)
+      let b3 = q3.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      c03.addProduct(a0, b3)
+      c13.addProduct(a1, b3)
+      c23.addProduct(a2, b3)
+      c33.addProduct(a3, b3)
+      let b4 = q4.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      c04.addProduct(a0, b4)
+      c14.addProduct(a1, b4)
+      c24.addProduct(a2, b4)
+      c34.addProduct(a3, b4)
+      let b5 = q5.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+      c05.addProduct(a0, b5)
+      c15.addProduct(a1, b5)
+      c25.addProduct(a2, b5)
+      c35.addProduct(a3, b5)
+    }
   }
   // Each result added to (or written over) its element of `out`, row by row.
   @inline(__always) func put(_ row: Int, _ column: Int, _ c: SIMD16<Float>) {
