@@ -191,4 +191,16 @@ struct Conv2dTests {
       #expect(phased == naive, "\(g)")
     }
   }
+
+  @Test("the weight gradient's task split reads the least of gradient and planes")
+  func weightTaskGrid() {
+    // 1x1 64 -> 256: 64 row blocks, 11 column blocks. Column groups re-read all
+    // gradient rows each, so one column group and 8 row groups read least (64 + 88).
+    #expect(convWeightTaskGrid(rowBlocks: 64, columnBlocks: 11, tasks: 8) == (1, 8))
+    // 1x1 256 -> 64: 16 x 43 blocks; 4 x 2 reads 64 + 86, fewer than 8 x 1 (128 + 43).
+    #expect(convWeightTaskGrid(rowBlocks: 16, columnBlocks: 43, tasks: 8) == (4, 2))
+    // Too few blocks for the task count: every block its own task.
+    #expect(convWeightTaskGrid(rowBlocks: 1, columnBlocks: 3, tasks: 8) == (3, 1))
+    #expect(convWeightTaskGrid(rowBlocks: 1, columnBlocks: 1, tasks: 8) == (1, 1))
+  }
 }
