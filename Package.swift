@@ -10,9 +10,32 @@ import PackageDescription
 // that compiles (`-march=native`). To build for another machine, set SPURIOUS_MARCH,
 // e.g. `SPURIOUS_MARCH=x86-64-v3 swift build -c release` (AVX2+FMA) or
 // `SPURIOUS_MARCH=znver4`; `SPURIOUS_MARCH=none` adds no flag at all.
-let march = ProcessInfo.processInfo.environment["SPURIOUS_MARCH"] ?? "native"
+let environment = ProcessInfo.processInfo.environment
+let march = environment["SPURIOUS_MARCH"] ?? "native"
+
+// The register tiles are chosen at compile time by vector register count: 8 x 48 in
+// 24 SIMD16 accumulators where AVX-512 gives 32 registers, the same tile in 4 x 24
+// quarters where AVX2 (or NEON) gives 16 (GEMM+MicroKernel.swift). Swift cannot ask
+// `#if` about CPU features, so the manifest tells the code with `-D AVX512`: for
+// `native`, from /proc/cpuinfo's flags (Linux); for a named CPU, from the list below.
+// SPURIOUS_AVX512=1 or 0 overrides. Either choice runs correctly on any CPU the
+// binary runs on; only the speed differs.
+let avx512Targets: Set<String> = [
+  "x86-64-v4", "znver4", "znver5", "skylake-avx512", "cascadelake", "cooperlake",
+  "cannonlake", "icelake-client", "icelake-server", "tigerlake", "rocketlake",
+  "sapphirerapids", "emeraldrapids", "graniterapids", "diamondrapids",
+]
+func targetHasAVX512() -> Bool {
+  if let forced = environment["SPURIOUS_AVX512"] { return forced == "1" }
+  if march != "native" { return avx512Targets.contains(march) }
+  guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+    let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+  else { return false }
+  return flags.split(separator: " ").contains("avx512f")
+}
 let cpuFlags: [SwiftSetting] =
-  march == "none" ? [] : [.unsafeFlags(["-Xcc", "-march=\(march)"])]
+  (march == "none" ? [] : [.unsafeFlags(["-Xcc", "-march=\(march)"])])
+  + (targetHasAVX512() ? [.define("AVX512")] : [])
 
 let package = Package(
   name: "spurious",

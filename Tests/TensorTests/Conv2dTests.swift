@@ -154,12 +154,15 @@ struct Conv2dTests {
     for o in 0..<8 {
       for c in 0..<10 {
         for n in 0..<3 {
-          var sum = SIMD16<Float>()
-          for v in 0..<(pixels / 16) {
-            let a = (n * 8 + o) * pixels + 16 * v
-            let b = (n * 10 + c) * pixels + 16 * v
+          // The build's lane count: 16 with AVX-512, else 8 (Conv2d+WeightTile.swift).
+          var sum = ConvWeightLanes()
+          let lanes = ConvWeightLanes.scalarCount
+          for v in 0..<(pixels / lanes) {
+            let a = (n * 8 + o) * pixels + lanes * v
+            let b = (n * 10 + c) * pixels + lanes * v
             sum.addProduct(
-              SIMD16(x.gradOutput[a..<(a + 16)]), SIMD16(x.input[b..<(b + 16)]))
+              ConvWeightLanes(x.gradOutput[a..<(a + lanes)]),
+              ConvWeightLanes(x.input[b..<(b + lanes)]))
           }
           expected[o * 10 + c] = n == 0 ? laneSum(sum) : expected[o * 10 + c] + laneSum(sum)
         }

@@ -208,16 +208,17 @@ func conv2dBackwardWeightPlanes(
             // Edge tile: one dot product at a time, same lane order as the full tile.
             for i in 0..<rows {
               for j in 0..<columns {
-                var sum = SIMD16<Float>()
+                var sum = ConvWeightLanes()
+                let lanes = ConvWeightLanes.scalarCount
                 for image in 0..<stacked.images {
                   let a = UnsafeRawPointer(
                     grads + image * stacked.gradStride + (o0 + i) * gridStride)
                   let b = UnsafeRawPointer(
                     planes + image * stacked.planeStride + offsets[p0 + j])
-                  for v in 0..<vectors {
+                  for v in 0..<(16 * vectors / lanes) {
                     sum.addProduct(
-                      a.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self),
-                      b.loadUnaligned(fromByteOffset: 64 * v, as: SIMD16<Float>.self))
+                      a.loadUnaligned(fromByteOffset: 4 * lanes * v, as: ConvWeightLanes.self),
+                      b.loadUnaligned(fromByteOffset: 4 * lanes * v, as: ConvWeightLanes.self))
                   }
                 }
                 let target = gradWeight + (o0 + i) * depth + p0 + j

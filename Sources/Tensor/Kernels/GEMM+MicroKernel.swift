@@ -6,7 +6,9 @@
 // broadcast fit without spilling, and 24 independent FMAs per step hide the FMA
 // latency (4 cycles, 2 per cycle on Zen 4). 8 rows also divide the channel counts of
 // ResNet50 (64..2048) and 48 columns the DeiT widths (192, 384, 768, 1152, 1536).
-// Compiled for AVX2 only (16 registers), the same code is correct but spills.
+// Compiled for AVX2 (16 registers) the same code spills and ran at half of peak, so
+// builds without AVX-512 (Package.swift defines AVX512 only for targets that have it)
+// compute the same 8 x 48 tile in four 4 x 24 quarters (GEMM+MicroKernelNarrow.swift).
 
 /// Rows of the register tile (a micro-panel of packed A has this many rows).
 let gemmTileRows = 8
@@ -21,6 +23,24 @@ let gemmTileColumns = 48
 /// the shifted planes of a convolution (one offset per filter tap).
 @inline(__always)
 func gemmMicroKernel(
+  depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+  rowOffsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, tileStride: Int,
+  accumulate: Bool = false
+) {
+  #if AVX512
+    gemmMicroKernelWide(
+      depth: depth, a: a, b: b, rowOffsets: rowOffsets, tile: tile, tileStride: tileStride,
+      accumulate: accumulate)
+  #else
+    gemmMicroKernelNarrow(
+      depth: depth, a: a, b: b, rowOffsets: rowOffsets, tile: tile, tileStride: tileStride,
+      accumulate: accumulate)
+  #endif
+}
+
+/// `gemmMicroKernel` in 24 `SIMD16<Float>` accumulators, for 32 vector registers.
+@inline(__always)
+func gemmMicroKernelWide(
   depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
   rowOffsets: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>, tileStride: Int,
   accumulate: Bool = false

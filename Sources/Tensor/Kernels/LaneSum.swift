@@ -9,3 +9,11 @@ func laneSum(_ v: SIMD16<Float>) -> Float {
   for lane in 0..<16 { total += v[lane] }
   return total
 }
+
+/// The sum of the 8 lanes of `v`, lane 0 first, as `laneSum` of 16 lanes.
+@inline(__always)
+func laneSum(_ v: SIMD8<Float>) -> Float {
+  var total: Float = -0.0
+  for lane in 0..<8 { total += v[lane] }
+  return total
+}
