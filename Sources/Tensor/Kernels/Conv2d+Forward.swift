@@ -286,8 +286,11 @@ private func conv2dForwardGrouped(
 
 /// Tiles per strip of a sweep: the strip's outputs for every panel of a task (at most
 /// 64 panels x 8 x 192 floats, 384 KiB) stay in L2 while the whole reduction runs over
-/// them, and are written out before the next strip starts.
-let convStripTiles = 4
+/// them, and are written out before the next strip starts. 4 where L2 holds 1 MiB (Zen
+/// 4); 2 where it holds less, the strip's outputs, the prefetched next strip and the
+/// output lines then crowding it out: on Zen 1 (512 KiB), forward at batch 32 on 2
+/// threads, 3x3 stride 2 128 at 56x56 46 -> 55 GFLOPS, the other layers level.
+let convStripTiles = level2CacheBytes >= 1 << 20 ? 4 : 2
 
 /// For each strip of `convStripTiles` tiles of `tiles`: `grid[panels, strip]` = packed
 /// weights x B over the whole reduction, B row p at `b + rowOffsets[p]`, one 8 x 48
