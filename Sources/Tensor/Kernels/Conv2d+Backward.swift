@@ -147,18 +147,18 @@ func conv2dBackwardWeightPlanes(
       } else {
         let items = g.inChannels + outChannels
         pool.parallelFor(images * items) { task in
-          let (stacked, item) = task.quotientAndRemainder(dividingBy: items)
+          let (member, item) = task.quotientAndRemainder(dividingBy: items)
           if item < g.inChannels {
             plan.fillPlanes(
-              image: image + stacked * g.inChannels * g.height * g.width,
-              channels: item..<(item + 1), into: sourceBuffer + stacked * planeStride)
-            if item == 0 { plan.zeroSlack(sourceBuffer + stacked * planeStride) }
+              image: image + member * g.inChannels * g.height * g.width,
+              channels: item..<(item + 1), into: sourceBuffer + member * planeStride)
+            if item == 0 { plan.zeroSlack(sourceBuffer + member * planeStride) }
             return
           }
           // Gradient row o on the grid: zero in junk columns and past the end.
           let o = item - g.inChannels
-          let row = gridBuffer + stacked * gridImageStride + o * gridStride
-          let from = source + (stacked * outChannels + o) * outPixels
+          let row = gridBuffer + member * gridImageStride + o * gridStride
+          let from = source + (member * outChannels + o) * outPixels
           row.update(repeating: 0, count: gridStride)
           for y in 0..<plan.outHeight {
             (row + y * plan.planeWidth).update(
@@ -169,8 +169,10 @@ func conv2dBackwardWeightPlanes(
       planes = UnsafePointer(sourceBuffer)
       grads = UnsafePointer(gridBuffer)
     }
+    // Planes steps hold `images` stacked images (1 when direct); im2col steps hold
+    // their images side by side in one grid row instead.
     let stacked = ConvWeightStack(
-      images: plan.imagesPerGroup == nil && !direct ? images : 1,
+      images: plan.imagesPerGroup == nil ? images : 1,
       gradStride: gridImageStride, planeStride: planeStride)
 
     let accumulate = step > 0
